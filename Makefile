@@ -1,0 +1,44 @@
+# Focus This Week: every target sets up what it needs (the virtual environment
+# in .venv/ is created from pyproject.toml on first use and whenever it changes).
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+SPHINXOPTS ?=
+SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
+
+.DEFAULT_GOAL := help
+.PHONY: help html test check lint format bench clean
+
+help: ## List the targets, one line each
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+html: $(STAMP) ## Build the web archive into _build/html (warnings are errors)
+	$(SPHINX) . _build/html
+
+test: $(STAMP) ## Run every test (lint, checker, directives, the real site)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+check: $(STAMP) ## Check every issue file (or PATHS="...") without building
+	$(BIN)/python -m newsletter check $(PATHS)
+
+lint: $(STAMP) ## Lint and format-check the Python code with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Reformat the Python code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove the build output (keeps .venv)
+	rm -rf _build

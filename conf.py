@@ -1,0 +1,42 @@
+"""Sphinx configuration of the Focus This Week archive.
+
+The publication's settings live in publication.toml; this file only maps them
+onto Sphinx's names. Our own behaviour is in the ``newsletter`` extension.
+"""
+
+from pathlib import Path
+
+from newsletter import markup, publication
+
+site = publication.load(Path(__file__).parent.resolve()).site
+
+project = site.title
+author = site.publisher
+copyright = f"%Y, {site.publisher}"
+language = site.language
+html_title = site.title
+html_baseurl = site.base_url
+
+extensions = ["myst_parser", "newsletter"]
+include_patterns = ["index.md", "issues/**.md"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["newsletter.css"]
+
+# MyST reads issues exactly as the checker does (newsletter/markup.py).
+myst_enable_extensions = list(markup.ENABLE_EXTENSIONS)
+myst_title_to_header = markup.TITLE_TO_HEADER
+myst_heading_anchors = markup.HEADING_ANCHORS
+smartquotes = False  # quotations are printed exactly as the editors wrote them
+
+nitpicky = True
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "home_page_in_toc": False,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "show_toc_level": 1,
+}
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "archive-nav.html"]}
+html_show_sourcelink = False
+html_copy_source = False

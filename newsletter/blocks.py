@@ -1,0 +1,239 @@
+"""The three block directives of an issue: ``quote``, ``stat`` and ``question``.
+
+One base class holds what they share (option validation, the required body,
+the node they build); each block only says what is particular to it. The
+nodes subclass ``container`` so that every Sphinx builder without a visitor of
+its own (text, man, LaTeX, ...) falls back to rendering their children as
+plain blocks; the HTML builder gets semantic ``<figure>``/``<figcaption>``
+markup from the visitors at the end of this module.
+
+This module needs only docutils: the checker imports the directive classes to
+validate a directive's options with MyST's own parser, without Sphinx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+from . import publication, validators
+
+# -- nodes ---------------------------------------------------------------------
+
+
+class block(nodes.container):  # noqa: N801 (docutils node naming)
+    """Base node of the issue blocks: a figure in HTML, plain blocks elsewhere."""
+
+
+class quote_block(block):  # noqa: N801
+    pass
+
+
+class stat_block(block):  # noqa: N801
+    pass
+
+
+class question_block(block):  # noqa: N801
+    pass
+
+
+class block_caption(nodes.container):  # noqa: N801
+    """The caption of a block: ``<figcaption>`` in HTML."""
+
+
+# -- directives ----------------------------------------------------------------
+
+
+class BlockDirective(Directive):
+    """What the three blocks share.
+
+    A block has a body (parsed as Markdown/reST and required), validated
+    options, and builds one ``node_class`` node carrying the ``ftw-block``
+    and ``ftw-<name>`` classes. Subclasses implement :meth:`fill`.
+    """
+
+    name: ClassVar[str]
+    node_class: ClassVar[type[block]]
+    has_content = True
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Callable[[str | None], Any]]] = {}
+
+    @classmethod
+    def usage_problems(cls, options: dict[str, Any], body: str) -> list[str]:
+        """What is wrong with a use of the block beyond its option values.
+
+        Shared by :meth:`run` and the checker, so both say the same thing.
+        """
+        problems = []
+        if not body.strip():
+            problems.append(f'the "{cls.name}" block needs a body: {cls.body_description}')
+        problems.extend(
+            f'the "{cls.name}" block needs a ":{name}:" option: {meaning}'
+            for name, meaning in cls.required_options.items()
+            if name not in options
+        )
+        return problems
+
+    #: options that must be given, with what they mean
+    required_options: ClassVar[dict[str, str]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        problems = self.usage_problems(self.options, "\n".join(self.content))
+        if problems:
+            raise self.error("; ".join(problems))
+        node = self.node_class(classes=["ftw-block", f"ftw-{self.name}"])
+        node.source, node.line = self.state_machine.get_source_and_line(self.lineno)
+        self.add_name(node)
+        self.fill(node)
+        return [node]
+
+    body_description: ClassVar[str] = "its text"
+
+    def fill(self, node: block) -> None:
+        raise NotImplementedError
+
+    # helpers for subclasses
+
+    def parse_body(self) -> list[nodes.Node]:
+        holder = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        return list(holder.children)
+
+    def inline(self, text: str) -> list[nodes.Node]:
+        parsed, messages = self.state.inline_text(text, self.lineno)
+        return [*parsed, *messages]
+
+    @staticmethod
+    def link(url: str, text: str | None = None) -> nodes.reference:
+        if validators.is_email(url):
+            return nodes.reference("", text or url, refuri=f"mailto:{url}")
+        return nodes.reference("", text or validators.link_label(url), refuri=url)
+
+    def publication(self) -> publication.Publication:
+        env = getattr(self.state.document.settings, "env", None)
+        root = Path(env.srcdir) if env is not None else publication.find_root()
+        return publication.load(root)
+
+
+class QuoteDirective(BlockDirective):
+    """The quote of the week: a quotation, optionally attributed and sourced."""
+
+    name = "quote"
+    node_class = quote_block
+    body_description = "the quoted words"
+    option_spec: ClassVar = {
+        "attribution": validators.nonempty_text,
+        "source": validators.http_url,
+    }
+
+    def fill(self, node: block) -> None:
+        node += nodes.block_quote("", *self.parse_body())
+        attribution = self.options.get("attribution")
+        source = self.options.get("source")
+        if attribution or source:
+            line = nodes.paragraph(classes=["ftw-quote-attribution"])
+            if attribution:
+                line += nodes.Text("— ")
+                line.extend(self.inline(attribution))
+            if source:
+                line += nodes.Text(" (" if attribution else "Source: ")
+                line += self.link(source)
+                if attribution:
+                    line += nodes.Text(")")
+            node += block_caption("", line)
+
+
+class StatDirective(BlockDirective):
+    """The number of the week: a figure and what it measures."""
+
+    name = "stat"
+    node_class = stat_block
+    required_arguments = 1
+    body_description = "what the figure measures"
+    option_spec: ClassVar = {
+        "source": validators.http_url,
+        "as-of": validators.iso_date,
+    }
+
+    def fill(self, node: block) -> None:
+        figure = nodes.paragraph(classes=["ftw-stat-figure"])
+        figure.extend(self.inline(self.arguments[0]))
+        node += figure
+        caption = block_caption("", *self.parse_body())
+        source = self.options.get("source")
+        as_of = self.options.get("as-of")
+        if source or as_of:
+            line = nodes.paragraph(classes=["ftw-stat-source"])
+            if source:
+                line += nodes.Text("Source: ")
+                line += self.link(source)
+            if as_of:
+                when = dt.date.fromisoformat(as_of)
+                line += nodes.Text(f"{', as' if source else 'As'} of {when.day} {when:%B %Y}")
+            line += nodes.Text(".")
+            caption += line
+        node += caption
+
+
+class QuestionDirective(BlockDirective):
+    """The question of the week, with the invitation to answer it."""
+
+    name = "question"
+    node_class = question_block
+    body_description = "the question put to readers"
+    option_spec: ClassVar = {"submit": validators.submit_address}
+    required_options: ClassVar = {
+        "submit": "the email address or https URL where readers answer",
+    }
+
+    def fill(self, node: block) -> None:
+        pub = self.publication()
+        node += block_caption(
+            "", nodes.paragraph(pub.question_invitation, pub.question_invitation)
+        )
+        node += nodes.container("", *self.parse_body(), classes=["ftw-question-text"])
+        before, _, after = pub.question_submit.partition("{submit}")
+        address = self.options["submit"]
+        node += nodes.paragraph(
+            "",
+            "",
+            nodes.Text(before),
+            self.link(address, address),
+            nodes.Text(after),
+            classes=["ftw-question-submit"],
+        )
+
+
+BLOCK_DIRECTIVES: dict[str, type[BlockDirective]] = {
+    cls.name: cls for cls in (QuoteDirective, StatDirective, QuestionDirective)
+}
+
+
+def register_with_docutils() -> None:
+    """Make the blocks known to docutils' own directive registry (plain reST use)."""
+    for name, cls in BLOCK_DIRECTIVES.items():
+        directives.register_directive(name, cls)
+
+
+# -- HTML visitors -------------------------------------------------------------
+
+
+def visit_block_html(self: Any, node: block) -> None:
+    self.body.append(self.starttag(node, "figure"))
+
+
+def depart_block_html(self: Any, node: block) -> None:
+    self.body.append("</figure>\n")
+
+
+def visit_caption_html(self: Any, node: block_caption) -> None:
+    self.body.append(self.starttag(node, "figcaption"))
+
+
+def depart_caption_html(self: Any, node: block_caption) -> None:
+    self.body.append("</figcaption>\n")

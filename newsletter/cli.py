@@ -1,0 +1,56 @@
+"""The command line: ``python -m newsletter check [PATH ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import checker, publication
+from .issuefile import Problem
+
+
+def _format(problem: Problem, style: str) -> str:
+    if style == "github":
+        message = str(problem.message).replace("%", "%25").replace("\n", "%0A")
+        return (
+            f"::error file={problem.path},line={problem.line},title={problem.code}::{message}"
+        )
+    return str(problem)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    root = publication.find_root(Path.cwd())
+    pub = publication.load(root)
+    problems = checker.check(args.paths, root, pub)
+    if args.format == "json":
+        print(json.dumps([p.__dict__ for p in problems], indent=2))
+    else:
+        for problem in problems:
+            print(_format(problem, args.format))
+    files = len(args.paths) or len(checker.issue_paths(root))
+    verdict = f"{len(problems)} problem(s)" if problems else "no problems"
+    print(f"checked {files} issue file(s): {verdict}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsletter", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check issue files (all when no path is given)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text (path:line: message), github (workflow annotations) or json",
+    )
+    check.set_defaults(run=cmd_check)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except publication.PublicationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

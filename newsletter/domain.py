@@ -1,0 +1,99 @@
+"""The build environment's record of every issue.
+
+While Sphinx reads an issue it stores one :class:`IssueRecord` here (from the
+same parse the checker makes); archive pages, feeds and the issue pages'
+neighbours are all computed from these records, never by re-reading doctrees.
+Being a Domain, the records are purged when a document is re-read or removed
+(``clear_doc``) and merged back from parallel readers (``merge_domaindata``),
+so incremental and ``-j N`` builds see exactly what a clean build sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from typing import Any
+
+from sphinx.domains import Domain
+
+from .issuefile import Correction, IssueMeta
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """What the archive needs to know of one issue."""
+
+    docname: str
+    number: int
+    date: dt.date
+    title: str
+    summary: str
+    topics: tuple[str, ...]
+    editors: tuple[str, ...]
+    status: str
+    corrections: tuple[Correction, ...]
+    #: the line of the ``number:`` key, for messages about duplicates
+    number_line: int
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @classmethod
+    def from_meta(cls, docname: str, meta: IssueMeta) -> IssueRecord | None:
+        """A record, or None when the front matter is too broken to list the issue."""
+        if meta.date is None or meta.number is None or not meta.title:
+            return None
+        return cls(
+            docname=docname,
+            number=meta.number,
+            date=meta.date,
+            title=meta.title,
+            summary=meta.summary,
+            topics=meta.topics,
+            editors=meta.editors,
+            status=meta.status,
+            corrections=meta.corrections,
+            number_line=meta.lines.get("number", 1),
+        )
+
+
+class IssuesDomain(Domain):
+    """Holds the :class:`IssueRecord` of every issue read, by docname."""
+
+    name = "newsletter"
+    label = "Newsletter issues"
+    initial_data: dict[str, Any] = {"issues": {}}  # noqa: RUF012 (Sphinx API)
+    data_version = 1
+
+    @property
+    def issues(self) -> dict[str, IssueRecord]:
+        return self.data["issues"]
+
+    def add(self, record: IssueRecord) -> None:
+        self.issues[record.docname] = record
+
+    def clear_doc(self, docname: str) -> None:
+        self.issues.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname, record in otherdata["issues"].items():
+            if docname in docnames:
+                self.issues[docname] = record
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
+
+    # -- views of the archive ---------------------------------------------------
+
+    def in_date_order(self, records: Iterable[IssueRecord] | None = None) -> list[IssueRecord]:
+        return sorted(self.issues.values() if records is None else records, key=_order)
+
+    def published(self) -> list[IssueRecord]:
+        """Published issues, oldest first."""
+        return [r for r in self.in_date_order() if r.published]
+
+
+def _order(record: IssueRecord) -> tuple[dt.date, int, str]:
+    return (record.date, record.number, record.docname)

@@ -1,0 +1,137 @@
+"""The Sphinx extension: ``extensions = ["newsletter"]`` in ``conf.py``.
+
+:func:`setup` is the one place that registers everything the publication adds
+to Sphinx; each concern lives in its own module and is wired here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import blocks, issuefile, publication, rules
+from .domain import IssueRecord, IssuesDomain
+
+logger = logging.getLogger(__name__)
+
+
+def domain_of(env: BuildEnvironment) -> IssuesDomain:
+    return env.domains["newsletter"]  # type: ignore[return-value]
+
+
+def publication_of(env: BuildEnvironment) -> publication.Publication:
+    return publication.load(Path(env.srcdir))
+
+
+def is_issue(env: BuildEnvironment, docname: str) -> bool:
+    return bool(issuefile.PATH_PATTERN.search(f"/{docname}.md"))
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_issue(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: check an issue with the checker's rules and record it.
+
+    The problems are reported as warnings at their line, so with ``-W`` a
+    broken issue fails the build with the same messages ``check`` prints.
+    """
+    if not is_issue(app.env, docname):
+        return
+    pub = publication_of(app.env)
+    path = str(app.env.doc2path(docname))
+    issue = issuefile.parse_text(path, source[0], pub)
+    build_rules = tuple(r for r in rules.RULES if r not in rules.BUILD_REPORTS_ITSELF)
+    rules.body_findings(issue, pub, build_rules)
+    for problem in issue.problems:
+        logger.warning(
+            problem.message,
+            location=(docname, problem.line),
+            type="newsletter",
+            subtype=problem.code,
+        )
+    record = IssueRecord.from_meta(docname, issue.meta)
+    if record is not None:
+        domain_of(app.env).add(record)
+
+
+def mark_orphan(app: Sphinx, doctree: Any) -> None:
+    """``doctree-read``: issues are reached through the archive, not a toctree."""
+    docname = app.env.docname
+    if is_issue(app.env, docname):
+        app.env.metadata[docname]["orphan"] = True
+
+
+def check_archive(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: numbers are unique across the archive."""
+    first: dict[int, IssueRecord] = {}
+    for record in sorted(domain_of(env).issues.values(), key=lambda r: r.docname):
+        if record.number in first:
+            logger.warning(
+                "number %d is already the number of %s",
+                record.number,
+                env.doc2path(first[record.number].docname, base=False),
+                location=(record.docname, record.number_line),
+                type="newsletter",
+                subtype="M210",
+            )
+        else:
+            first[record.number] = record
+
+
+def reread_on_publication_change(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: a change to publication.toml changes every page."""
+    digest = hashlib.sha256(
+        (Path(env.srcdir) / publication.FILENAME).read_bytes()
+    ).hexdigest()
+    previous = getattr(env, "newsletter_publication_digest", None)
+    env.newsletter_publication_digest = digest  # type: ignore[attr-defined]
+    if previous is not None and previous != digest:
+        return sorted(env.found_docs)
+    return []
+
+
+def plain_mailto_links(app: Sphinx) -> None:
+    """``builder-inited``: readers copy the question's address; do not cloak it."""
+    app.env.settings["cloak_email_addresses"] = False
+
+
+# -- setup ---------------------------------------------------------------------
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # what an issue is: the record of each one, kept per document
+    app.add_domain(IssuesDomain)
+    app.connect("source-read", read_issue)
+    app.connect("doctree-read", mark_orphan)
+    app.connect("env-check-consistency", check_archive)
+    app.connect("env-get-outdated", reread_on_publication_change)
+    app.connect("builder-inited", plain_mailto_links)
+
+    # the quote, stat and question blocks
+    for name, directive in blocks.BLOCK_DIRECTIVES.items():
+        app.add_directive(name, directive)
+    for node in (blocks.quote_block, blocks.stat_block, blocks.question_block):
+        app.add_node(node, html=(blocks.visit_block_html, blocks.depart_block_html))
+    app.add_node(
+        blocks.block_caption, html=(blocks.visit_caption_html, blocks.depart_caption_html)
+    )
+
+    # the issue page around the issue's own sections
+    from . import page
+
+    page.setup(app)
+
+    return {
+        "version": "1",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,120 @@
+"""The publication's one description, read from ``publication.toml``.
+
+Everything that says what an issue must contain (front-matter limits, the
+required sections and what each holds), the topics vocabulary and the site's
+settings is defined in that file; this module only loads and validates it, so
+that the checker, the Sphinx extension and ``conf.py`` share one source.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+FILENAME = "publication.toml"
+
+_COUNT = re.compile(r"^(?P<n>\d+)(?P<more>\+?)$")
+
+
+class PublicationError(Exception):
+    """``publication.toml`` is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many of a thing a section must hold: exactly ``n`` or at least ``n``."""
+
+    n: int
+    at_least: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Count:
+        match = _COUNT.match(str(text).strip())
+        if not match:
+            raise PublicationError(f'a count is "N" or "N+", not {text!r}')
+        return cls(int(match["n"]), bool(match["more"]))
+
+    def accepts(self, found: int) -> bool:
+        return found >= self.n if self.at_least else found == self.n
+
+    def describe(self, thing: str) -> str:
+        noun = thing if self.n == 1 else f"{thing}s"
+        return f"at least {self.n} {noun}" if self.at_least else f"exactly {self.n} {noun}"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    holds: tuple[tuple[str, Count], ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    publisher: str
+    description: str
+    language: str
+    base_url: str
+    repository_url: str
+    repository_branch: str
+    salutation: str
+    closing: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    root: Path
+    site: Site
+    question_invitation: str
+    question_submit: str
+    summary_max_length: int
+    sections: tuple[Section, ...]
+    topics: dict[str, str]
+
+    @property
+    def section_titles(self) -> tuple[str, ...]:
+        return tuple(section.title for section in self.sections)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` that holds ``publication.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / FILENAME).is_file():
+            return folder
+    raise PublicationError(f"no {FILENAME} in {here} or above it")
+
+
+@cache
+def load(root: Path) -> Publication:
+    """Read and validate ``root/publication.toml`` (cached per root)."""
+    path = root / FILENAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise PublicationError(f"{path}: {error}") from None
+    try:
+        site = Site(**{key: str(value) for key, value in data["site"].items()})
+        base_url = site.base_url if site.base_url.endswith("/") else site.base_url + "/"
+        site = Site(**{**site.__dict__, "base_url": base_url})
+        sections = tuple(
+            Section(
+                title=str(entry["title"]),
+                holds=tuple((str(k), Count.parse(v)) for k, v in entry.get("holds", {}).items()),
+            )
+            for entry in data["issue"]["sections"]
+        )
+        return Publication(
+            root=root,
+            site=site,
+            question_invitation=str(data["question"]["invitation"]),
+            question_submit=str(data["question"]["submit"]),
+            summary_max_length=int(data["issue"]["summary_max_length"]),
+            sections=sections,
+            topics={str(slug): str(label) for slug, label in data["topics"].items()},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PublicationError(f"{path}: missing or malformed setting: {error}") from None

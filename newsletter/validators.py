@@ -1,0 +1,62 @@
+"""Value checks shared by the directives' option specs and the checker.
+
+Each takes the raw option text and returns the cleaned value, or raises
+``ValueError`` with a message that reads well after "invalid value: ".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+
+
+def http_url(value: str | None) -> str:
+    """An absolute ``http://`` or ``https://`` URL with a host."""
+    text = (value or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise ValueError(f"{text!r} is not an http(s) URL")
+    return text
+
+
+def submit_address(value: str | None) -> str:
+    """An email address or an ``https://`` URL where readers send answers."""
+    text = (value or "").strip()
+    if _EMAIL.match(text):
+        return text
+    parts = urlsplit(text)
+    if parts.scheme == "https" and parts.netloc and not any(c.isspace() for c in text):
+        return text
+    raise ValueError(f"{text!r} is neither an email address nor an https URL")
+
+
+def iso_date(value: str | None) -> str:
+    """A calendar date written ``YYYY-MM-DD``."""
+    text = (value or "").strip()
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD") from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    return text
+
+
+def nonempty_text(value: str | None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValueError("it is empty")
+    return text
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.match(text))
+
+
+def link_label(url: str) -> str:
+    """A short readable name for a link: its host without ``www.``."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

@@ -74,6 +74,8 @@ class IssueFile:
     text: str = ""
     meta: IssueMeta = field(default_factory=IssueMeta)
     tokens: list[Token] = field(default_factory=list)
+    #: False when the file opens a front matter block that never closes
+    front_matter_closed: bool = True
     #: the number of lines of the file (messages about "the end" point here)
     last_line: int = 1
     problems: list[Problem] = field(default_factory=list)
@@ -287,13 +289,20 @@ def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
         issue.problem(1, "F107", f"the Markdown parser failed on this file: {error}")
         return issue
     if not issue.tokens or issue.tokens[0].type != "front_matter":
-        issue.problem(1, "M201", "no front matter: an issue starts with a block between --- lines")
+        if text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
+            issue.front_matter_closed = False
+            issue.problem(1, "M201", "front matter is not closed by a --- line")
+        else:
+            issue.problem(
+                1, "M201", "no front matter: an issue starts with a block between --- lines"
+            )
     else:
         token = issue.tokens[0]
         issue.meta.lines["---"] = 1
         lines = text.splitlines()
         end = token.map[1] if token.map else 1
         if end > len(lines) or lines[end - 1].rstrip() not in ("---", "..."):
+            issue.front_matter_closed = False
             issue.problem(1, "M201", "front matter is not closed by a --- line")
         elif (data := _load_front_matter(issue, token.content, first_line=2)) is not None:
             _validate_fields(issue, data, pub)

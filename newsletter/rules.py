@@ -89,6 +89,8 @@ def title_is_not_repeated(issue: IssueFile, pub: Publication) -> Iterator[Findin
 
 
 def nothing_before_first_section(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    if not issue.front_matter_closed:
+        return  # the unclosed front matter was reported; its lines are not "text"
     preamble, _ = split_sections(issue)
     for token in preamble:
         if token.level == 0 and token.map and not token.type.startswith("heading"):
@@ -175,7 +177,11 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
             continue
         for warning in parsed.warnings:
             yield (warning.lineno or line, "D401", f'the "{name}" block: {warning.msg}')
-        for message in directive.usage_problems(parsed.options, "\n".join(parsed.body)):
+        # an option given with a bad value was reported above: it is not also missing
+        given = parse_directive_text(
+            directive, first_line, token.content, line=line, validate_options=False
+        ).options
+        for message in directive.usage_problems(given, "\n".join(parsed.body)):
             yield (line, "D402", message)
 
 

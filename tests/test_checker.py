@@ -1,0 +1,403 @@
+"""The checker's rules, each with its exact expected (line, code, message) output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, findings
+
+VALID = """\
+---
+title: A valid issue
+date: 2026-01-30
+number: 2
+summary: One sentence that sums the issue up.
+topics: [trade, diplomacy]
+editors: [An Editor]
+status: draft
+---
+
+## This Week
+
+A brief of the week.
+
+## Quote of the Week
+
+:::{quote}
+:attribution: Someone, somewhere
+:source: https://example.org/quote
+Words worth quoting.
+:::
+
+## By the Numbers
+
+:::{stat} 42%
+:source: https://example.org/stat
+:as-of: 2026-01-29
+What the figure measures.
+:::
+
+## Further Reading
+
+- [An article](https://example.org/article)
+
+## Question of the Week
+
+:::{question}
+:submit: editor@example.org
+What do you think?
+:::
+"""
+
+
+def edit(old: str, new: str, text: str = VALID) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_a_valid_issue_has_no_findings() -> None:
+    assert findings(VALID) == []
+
+
+# -- the file itself -----------------------------------------------------------
+
+UNREADABLE = [
+    ("empty", b"", [(1, "F104", "empty file: an issue needs front matter and its sections")]),
+    (
+        "whitespace only",
+        b"\n  \n\n",
+        [(1, "F104", "empty file: an issue needs front matter and its sections")],
+    ),
+    (
+        "binary",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+        [(3, "F102", "binary data (a NUL byte): an issue is UTF-8 Markdown text")],
+    ),
+    (
+        "latin-1",
+        VALID.replace("A brief", "Caf\xe9 brief").encode("latin-1"),
+        [(13, "F101", "not UTF-8 text (byte 0xe9); save the file as UTF-8")],
+    ),
+    (
+        "too large",
+        VALID.encode() + b"x" * 5_000_000,
+        [(1, "F105", f"file is {len(VALID) + 5_000_000:,} bytes; an issue is at most 1,000,000 bytes")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE])
+def test_unreadable_files(raw: bytes, expected: list) -> None:
+    assert findings(raw) == expected
+
+
+def test_byte_order_mark_is_reported_and_the_rest_still_checked() -> None:
+    raw = b"\xef\xbb\xbf" + edit("status: draft", "status: final").encode()
+    assert findings(raw) == [
+        (1, "F103", "file starts with a UTF-8 byte-order mark; save it without one"),
+        (8, "M206", "status must be one of draft, published, not 'final'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("drafts/2026-01-30.md", [(1, "F106", "an issue file lives at issues/YYYY/YYYY-MM-DD.md")]),
+        ("issues/2025/2026-01-30.md", [(1, "F106", "an issue file lives at issues/YYYY/YYYY-MM-DD.md")]),
+        ("issues/2026/2026-02-30.md", [(1, "F106", 'the file name "2026-02-30" is not a real date')]),
+        ("issues/2026/2026-02-06.md", [(3, "M209", "date 2026-01-30 does not match the file name 2026-02-06")]),
+    ],
+)  # fmt: skip
+def test_where_the_file_lives(path: str, expected: list) -> None:
+    assert findings(VALID, path=path) == expected
+
+
+# -- front matter --------------------------------------------------------------
+
+FRONT_MATTER = [
+    (
+        "no front matter",
+        VALID.split("---\n", 2)[2],
+        [(1, "M201", "no front matter: an issue starts with a block between --- lines")],
+    ),
+    (
+        "broken yaml",
+        edit("topics: [trade, diplomacy]", "topics: [trade, diplomacy"),
+        [(7, "M202", "front matter is not valid YAML: expected ',' or ']', but got ':'")],
+    ),
+    (
+        "not a mapping",
+        "---\n- a\n- b\n---\n" + VALID.split("---\n", 2)[2],
+        [(2, "M203", "front matter must be a mapping of keys, not a list")],
+    ),
+    (
+        "missing keys",
+        edit("summary: One sentence that sums the issue up.\n", "", edit("editors: [An Editor]\n", "")),
+        [(1, "M204", 'front matter lacks "editors"'), (1, "M204", 'front matter lacks "summary"')],
+    ),
+    (
+        "unknown key",
+        edit("status: draft", "status: draft\nauthor: Somebody"),
+        [(9, "M205", 'unknown front matter key "author" (known keys: title, date, number, '
+                     "summary, topics, editors, status, corrections)")],
+    ),
+    (
+        "key twice",
+        edit("status: draft", "status: draft\ntitle: Again"),
+        [(9, "M205", 'front matter key "title" is given twice')],
+    ),
+    (
+        "wrong types",
+        edit("number: 2", "number: two", edit("title: A valid issue", "title: [a, b]",
+             edit("editors: [An Editor]", "editors: An Editor"))),
+        [
+            (2, "M206", "title must be non-empty text"),
+            (4, "M206", "number must be a whole number from 1 up, not 'two'"),
+            (7, "M206", "editors must be a non-empty list of names"),
+        ],
+    ),
+    (
+        "number zero and boolean",
+        edit("number: 2", "number: 0"),
+        [(4, "M206", "number must be a whole number from 1 up, not 0")],
+    ),
+    (
+        "date that does not exist",
+        edit("date: 2026-01-30", "date: 2026-02-30"),
+        [(3, "M206", "date '2026-02-30' is not a real date written YYYY-MM-DD")],
+    ),
+    (
+        "date in another format",
+        edit("date: 2026-01-30", "date: 30 January 2026"),
+        [(3, "M206", "date '30 January 2026' is not a real date written YYYY-MM-DD")],
+    ),
+    (
+        "unknown topic",
+        edit("topics: [trade, diplomacy]", "topics: [trade, cooking]"),
+        [(6, "M208", 'unknown topic "cooking" (the vocabulary is in publication.toml: '
+                     "us-china-relations, trade, diplomacy, security, economy, technology, "
+                     "energy, arctic, europe, russia-ukraine, asia-pacific, taiwan, people-to-people)")],
+    ),
+    (
+        "summary too long",
+        edit("One sentence that sums the issue up.", "word " * 70),
+        [(5, "M207", "summary is 349 characters long; the limit is 300")],
+    ),
+    (
+        "bad status",
+        edit("status: draft", "status: Published"),
+        [(8, "M206", "status must be one of draft, published, not 'Published'")],
+    ),
+    (
+        "bad corrections",
+        edit("status: draft", "status: draft\ncorrections:\n  - date: yesterday\n    text: Fixed."),
+        [(9, "M206", "corrections must be a list of entries with a date (YYYY-MM-DD) and a text")],
+    ),
+    (
+        "front matter never closed",
+        VALID.replace("status: draft\n---\n", "status: draft\n", 1),
+        [(1, "M201", "front matter is not closed by a --- line")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in FRONT_MATTER], ids=[c[0] for c in FRONT_MATTER])
+def test_front_matter(text: str, expected: list) -> None:
+    assert findings(text) == expected
+
+
+def test_good_corrections_are_accepted() -> None:
+    text = edit("status: draft", "status: published\ncorrections:\n  - date: 2026-02-01\n    text: A name was misspelled.")
+    assert findings(text) == []
+
+
+# -- sections ------------------------------------------------------------------
+
+QUESTION = VALID[VALID.index("## Question of the Week") :]
+
+SECTIONS = [
+    (
+        "missing section",
+        VALID.replace(QUESTION, ""),
+        [(34, "S301", 'missing section "Question of the Week"')],
+    ),
+    (
+        "missing middle section points at the next one",
+        edit("## By the Numbers\n", "", edit(":::{stat} 42%\n:source: https://example.org/stat\n:as-of: 2026-01-29\nWhat the figure measures.\n:::\n", "")),
+        [(25, "S301", 'missing section "By the Numbers"')],
+    ),
+    (
+        "sections out of order",
+        VALID.replace(QUESTION, "").replace("## This Week", QUESTION + "\n## This Week"),
+        [(11, "S302", 'section "Question of the Week" must come after "Further Reading"')],
+    ),
+    (
+        "unexpected section",
+        edit("## Further Reading", "## Elsewhere\n\nMore.\n\n## Further Reading"),
+        [(31, "S303", 'unexpected section "Elsewhere" (an issue has these sections: This Week, '
+                      "Quote of the Week, By the Numbers, Further Reading, Question of the Week)")],
+    ),
+    (
+        "section twice",
+        edit("## Further Reading", "## This Week\n\nAgain.\n\n## Further Reading"),
+        [(31, "S304", 'section "This Week" appears twice')],
+    ),
+    (
+        "salutation typed in the issue",
+        edit("## This Week", "Dear Focus Reader,\n\n## This Week"),
+        [(11, "S305", 'text before the first section "This Week": the salutation and the '
+                      "closing come from publication.toml, not from the issue")],
+    ),
+    (
+        "title repeated as a heading",
+        edit("## This Week", "# A valid issue\n\n## This Week"),
+        [(11, "S306", "the title comes from the front matter; remove this '#' heading")],
+    ),
+    (
+        "This Week without a paragraph",
+        edit("A brief of the week.\n", "- only a list\n"),
+        [(11, "S307", 'section "This Week" must hold at least 1 paragraph, found 0')],
+    ),
+    (
+        "two quotes",
+        edit("Words worth quoting.\n:::\n", "Words worth quoting.\n:::\n\n:::{quote}\nMore.\n:::\n"),
+        [(15, "S307", 'section "Quote of the Week" must hold exactly 1 quote block, found 2')],
+    ),
+    (
+        "no link in Further Reading",
+        edit("- [An article](https://example.org/article)", "- An article"),
+        [(31, "S307", 'section "Further Reading" must hold at least 1 link, found 0')],
+    ),
+    (
+        "unclosed fence",
+        VALID[: VALID.rindex(":::")],
+        [(37, "S308", "the ':::' fence opened here is never closed")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in SECTIONS], ids=[c[0] for c in SECTIONS])
+def test_sections(text: str, expected: list) -> None:
+    assert findings(text) == expected
+
+
+# -- the blocks ----------------------------------------------------------------
+
+BLOCKS = [
+    (
+        "unknown option",
+        edit(":attribution: Someone, somewhere", ":attribution: Someone\n:colour: red"),
+        [(19, "D401", "the \"quote\" block: Unknown option key: 'colour' (allowed: ['attribution', 'source'])")],
+    ),
+    (
+        "source that is not http",
+        edit(":source: https://example.org/quote", ":source: ftp://example.org/quote"),
+        [(19, "D401", "the \"quote\" block: Invalid option value for 'source': ftp://example.org/quote: "
+                      "'ftp://example.org/quote' is not an http(s) URL")],
+    ),
+    (
+        "stat without its figure",
+        edit(":::{stat} 42%", ":::{stat}"),
+        [(25, "D403", 'the "stat" block: 1 argument(s) required, 0 supplied')],
+    ),
+    (
+        "stat without a body",
+        edit("What the figure measures.\n", ""),
+        [(25, "D402", 'the "stat" block needs a body: what the figure measures')],
+    ),
+    (
+        "bad as-of date",
+        edit(":as-of: 2026-01-29", ":as-of: last week"),
+        [(27, "D401", "the \"stat\" block: Invalid option value for 'as-of': last week: "
+                      "'last week' is not a date written YYYY-MM-DD")],
+    ),
+    (
+        "question without submit",
+        edit(":submit: editor@example.org\n", ""),
+        [(37, "D402", 'the "question" block needs a ":submit:" option: '
+                      "the email address or https URL where readers answer")],
+    ),
+    (
+        "malformed address",
+        edit(":submit: editor@example.org", ":submit: editor at example"),
+        [(38, "D401", "the \"question\" block: Invalid option value for 'submit': editor at example: "
+                      "'editor at example' is neither an email address nor an https URL")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BLOCKS], ids=[c[0] for c in BLOCKS])
+def test_blocks(text: str, expected: list) -> None:
+    assert findings(text) == expected
+
+
+# -- the command line ----------------------------------------------------------
+
+
+def run_cli(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsletter", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A scratch archive: the real publication.toml and two good issues."""
+    (tmp_path / "publication.toml").write_bytes((ROOT / "publication.toml").read_bytes())
+    folder = tmp_path / "issues" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "2026-01-30.md").write_text(VALID, encoding="utf-8")
+    second = edit("date: 2026-01-30", "date: 2026-02-06", edit("number: 2", "number: 3"))
+    (folder / "2026-02-06.md").write_text(second, encoding="utf-8")
+    return tmp_path
+
+
+def test_cli_passes_a_good_archive(archive) -> None:
+    result = run_cli(archive, "check")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == "checked 2 issue file(s): no problems\n"
+
+
+def test_cli_reports_duplicate_numbers_across_files(archive) -> None:
+    path = archive / "issues" / "2026" / "2026-02-06.md"
+    path.write_text(path.read_text().replace("number: 3", "number: 2"))
+    result = run_cli(archive, "check")
+    assert result.returncode == 1
+    assert result.stdout == (
+        "issues/2026/2026-02-06.md:4: number 2 is already the number of "
+        "issues/2026/2026-01-30.md [M210]\n"
+    )
+    # naming only the new file still compares it with the whole archive
+    assert run_cli(archive, "check", "issues/2026/2026-02-06.md").stdout == result.stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\xff\xfe\x00x", b"---\n: : :\n---\n", b"---\n[1, 2]\n---\n", b":::{quote}\n"],
+    ids=["empty", "binary", "bad yaml", "list yaml", "only a fence"],
+)
+def test_cli_never_prints_a_traceback(archive, content: bytes) -> None:
+    (archive / "issues" / "2026" / "2026-02-13.md").write_bytes(content)
+    result = run_cli(archive, "check", "issues/2026/2026-02-13.md")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("issues/2026/2026-02-13.md:") for line in lines)
+
+
+def test_cli_formats(archive) -> None:
+    (archive / "issues" / "2026" / "2026-02-13.md").write_text(VALID.replace(QUESTION, ""))
+    github = run_cli(archive, "check", "--format", "github").stdout.splitlines()
+    assert "::error file=issues/2026/2026-02-13.md,line=34,title=S301::" in github[-1]
+    records = json.loads(run_cli(archive, "check", "--format", "json").stdout)
+    assert {"path": "issues/2026/2026-02-13.md", "line": 34, "code": "S301",
+            "message": 'missing section "Question of the Week"'} in records  # fmt: skip

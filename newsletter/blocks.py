@@ -26,23 +26,23 @@ from . import publication, validators
 # -- nodes ---------------------------------------------------------------------
 
 
-class block(nodes.container):  # noqa: N801 (docutils node naming)
+class block(nodes.container):
     """Base node of the issue blocks: a figure in HTML, plain blocks elsewhere."""
 
 
-class quote_block(block):  # noqa: N801
+class quote_block(block):
     pass
 
 
-class stat_block(block):  # noqa: N801
+class stat_block(block):
     pass
 
 
-class question_block(block):  # noqa: N801
+class question_block(block):
     pass
 
 
-class block_caption(nodes.container):  # noqa: N801
+class block_caption(nodes.container):
     """The caption of a block: ``<figcaption>`` in HTML."""
 
 
@@ -193,9 +193,7 @@ class QuestionDirective(BlockDirective):
 
     def fill(self, node: block) -> None:
         pub = self.publication()
-        node += block_caption(
-            "", nodes.paragraph(pub.question_invitation, pub.question_invitation)
-        )
+        node += block_caption("", nodes.paragraph(pub.question_invitation, pub.question_invitation))
         node += nodes.container("", *self.parse_body(), classes=["ftw-question-text"])
         before, _, after = pub.question_submit.partition("{submit}")
         address = self.options["submit"]

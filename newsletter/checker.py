@@ -69,13 +69,7 @@ def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     checked = {path.resolve(): check_file(path, root, pub) for path in chosen}
     problems = [p for issue in checked.values() for p in issue.problems]
     # numbers must be unique across the whole archive, not just the files named
-    others = (
-        check_file(path, root, pub) for key, path in archive.items() if key not in checked
-    )
+    others = (check_file(path, root, pub) for key, path in archive.items() if key not in checked)
     shown = {issue.path for issue in checked.values()}
-    problems += [
-        p
-        for p in duplicate_numbers([*checked.values(), *others])
-        if p.path in shown
-    ]
+    problems += [p for p in duplicate_numbers([*checked.values(), *others]) if p.path in shown]
     return sorted(set(problems))

@@ -15,9 +15,7 @@ from .issuefile import Problem
 def _format(problem: Problem, style: str) -> str:
     if style == "github":
         message = str(problem.message).replace("%", "%25").replace("\n", "%0A")
-        return (
-            f"::error file={problem.path},line={problem.line},title={problem.code}::{message}"
-        )
+        return f"::error file={problem.path},line={problem.line},title={problem.code}::{message}"
     return str(problem)
 
 

@@ -88,9 +88,7 @@ def reread_on_publication_change(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """``env-get-outdated``: a change to publication.toml changes every page."""
-    digest = hashlib.sha256(
-        (Path(env.srcdir) / publication.FILENAME).read_bytes()
-    ).hexdigest()
+    digest = hashlib.sha256((Path(env.srcdir) / publication.FILENAME).read_bytes()).hexdigest()
     previous = getattr(env, "newsletter_publication_digest", None)
     env.newsletter_publication_digest = digest  # type: ignore[attr-defined]
     if previous is not None and previous != digest:
@@ -98,9 +96,9 @@ def reread_on_publication_change(
     return []
 
 
-def plain_mailto_links(app: Sphinx) -> None:
-    """``builder-inited``: readers copy the question's address; do not cloak it."""
-    app.env.settings["cloak_email_addresses"] = False
+def plain_mailto_links(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: readers copy the question's address; do not cloak it."""
+    env.settings["cloak_email_addresses"] = False
 
 
 # -- setup ---------------------------------------------------------------------
@@ -113,16 +111,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", mark_orphan)
     app.connect("env-check-consistency", check_archive)
     app.connect("env-get-outdated", reread_on_publication_change)
-    app.connect("builder-inited", plain_mailto_links)
+    app.connect("env-before-read-docs", plain_mailto_links)
 
     # the quote, stat and question blocks
     for name, directive in blocks.BLOCK_DIRECTIVES.items():
         app.add_directive(name, directive)
     for node in (blocks.quote_block, blocks.stat_block, blocks.question_block):
         app.add_node(node, html=(blocks.visit_block_html, blocks.depart_block_html))
-    app.add_node(
-        blocks.block_caption, html=(blocks.visit_caption_html, blocks.depart_caption_html)
-    )
+    app.add_node(blocks.block_caption, html=(blocks.visit_caption_html, blocks.depart_caption_html))
 
     # the issue page around the issue's own sections
     from . import page

@@ -158,7 +158,11 @@ def fences_are_closed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
             start, end = token.map
             closing = lines[end - 1].strip() if end - 1 < len(lines) else ""
             if end - 1 <= start or not closing.startswith(token.markup[:3]):
-                yield (_line(token), "S308", f"the '{token.markup}' fence opened here is never closed")
+                yield (
+                    _line(token),
+                    "S308",
+                    f"the '{token.markup}' fence opened here is never closed",
+                )
 
 
 def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:

@@ -85,12 +85,20 @@ UNREADABLE = [
     (
         "too large",
         VALID.encode() + b"x" * 5_000_000,
-        [(1, "F105", f"file is {len(VALID) + 5_000_000:,} bytes; an issue is at most 1,000,000 bytes")],
+        [
+            (
+                1,
+                "F105",
+                f"file is {len(VALID) + 5_000_000:,} bytes; an issue is at most 1,000,000 bytes",
+            )
+        ],
     ),
 ]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE]
+)
 def test_unreadable_files(raw: bytes, expected: list) -> None:
     assert findings(raw) == expected
 
@@ -205,13 +213,18 @@ FRONT_MATTER = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in FRONT_MATTER], ids=[c[0] for c in FRONT_MATTER])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in FRONT_MATTER], ids=[c[0] for c in FRONT_MATTER]
+)
 def test_front_matter(text: str, expected: list) -> None:
     assert findings(text) == expected
 
 
 def test_good_corrections_are_accepted() -> None:
-    text = edit("status: draft", "status: published\ncorrections:\n  - date: 2026-02-01\n    text: A name was misspelled.")
+    text = edit(
+        "status: draft",
+        "status: published\ncorrections:\n  - date: 2026-02-01\n    text: A name was misspelled.",
+    )
     assert findings(text) == []
 
 
@@ -280,7 +293,9 @@ SECTIONS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in SECTIONS], ids=[c[0] for c in SECTIONS])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in SECTIONS], ids=[c[0] for c in SECTIONS]
+)
 def test_sections(text: str, expected: list) -> None:
     assert findings(text) == expected
 

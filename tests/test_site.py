@@ -1,0 +1,56 @@
+"""The real site, built the way ``make html`` builds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SHARED_SEED, sphinx_build
+from .htmltext import visible_text, words
+
+#: Lines of the seed that are not content: the email's button label ran into
+#: the next heading when the email was copied as text.
+NOT_CONTENT = {"Watch VideoQuestion of the Week:"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = sphinx_build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_page(site: Path) -> str:
+    return (site / "issues" / "2026" / "2026-01-23.html").read_text(encoding="utf-8")
+
+
+def seed_sentences() -> list[str]:
+    lines = SHARED_SEED.read_text(encoding="utf-8").splitlines()
+    return [words(line) for line in lines if line.strip() and line.strip() not in NOT_CONTENT]
+
+
+@pytest.mark.parametrize("sentence", seed_sentences(), ids=lambda s: s[:40])
+def test_every_seed_sentence_is_on_the_page(seed_page: str, sentence: str) -> None:
+    assert sentence in visible_text(seed_page)
+
+
+def test_the_seed_page_holds_quote_stat_and_question(seed_page: str) -> None:
+    text = visible_text(seed_page)
+    assert '<figure class="ftw-block ftw-quote">' in seed_page
+    assert '<p class="ftw-stat-figure">$900.6 billion</p>' in seed_page
+    assert "Source: defensenews.com, as of 8 December 2025." in text
+    assert 'href="mailto:USeditor&#64;chinausfocus.com"' in seed_page
+    assert "Submit your thoughts to USeditor@chinausfocus.com for a chance" in text
+
+
+def test_salutation_and_closing_come_from_the_publication(seed_page: str) -> None:
+    text = visible_text(seed_page)
+    source = (ROOT / "issues" / "2026" / "2026-01-23.md").read_text(encoding="utf-8")
+    assert "Dear Focus Reader," in text and "Dear Focus Reader" not in source
+    assert "Prepared by China-US Focus editorial teams" in text and "Prepared by" not in source
+    assert text.index("Dear Focus Reader,") < text.index("Global leaders gathered")
+    assert text.index("We want to hear from you!") < text.index("Prepared by China-US Focus")

@@ -14,7 +14,8 @@ from newsletter import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "issues" / "2026" / "2026-01-23.md"
-SHARED_SEED = ROOT.parent / "shared" / "seeds" / "focus-this-week-2026-01-23.txt"
+#: the seed newsletter as the email delivered it (a copy of shared/seeds/)
+SHARED_SEED = ROOT / "tests" / "fixtures" / "focus-this-week-2026-01-23.txt"
 
 
 @pytest.fixture(scope="session")

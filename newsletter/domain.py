@@ -17,6 +17,7 @@ from typing import Any
 
 from sphinx.domains import Domain
 
+from .history import FileHistory
 from .issuefile import Correction, IssueMeta
 
 
@@ -35,13 +36,33 @@ class IssueRecord:
     corrections: tuple[Correction, ...]
     #: the line of the ``number:`` key, for messages about duplicates
     number_line: int
+    #: the git history of the file (None: no git, no commit yet, or a shallow clone)
+    history: FileHistory | None = None
 
     @property
     def published(self) -> bool:
         return self.status == "published"
 
+    @property
+    def published_at(self) -> dt.datetime:
+        """First commit of the file, or the issue's date where git cannot tell."""
+        if self.history is not None:
+            return self.history.first
+        return dt.datetime.combine(self.date, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def updated_at(self) -> dt.datetime | None:
+        """The last change after publication: a later commit or a correction."""
+        times = [dt.datetime.combine(c.date, dt.time(), tzinfo=dt.UTC) for c in self.corrections]
+        if self.history is not None and self.history.last > self.history.first:
+            times.append(self.history.last)
+        latest = max(times, default=None)
+        return latest if latest is not None and latest > self.published_at else None
+
     @classmethod
-    def from_meta(cls, docname: str, meta: IssueMeta) -> IssueRecord | None:
+    def from_meta(
+        cls, docname: str, meta: IssueMeta, history: FileHistory | None = None
+    ) -> IssueRecord | None:
         """A record, or None when the front matter is too broken to list the issue."""
         if meta.date is None or meta.number is None or not meta.title:
             return None
@@ -56,6 +77,7 @@ class IssueRecord:
             status=meta.status,
             corrections=meta.corrections,
             number_line=meta.lines.get("number", 1),
+            history=history,
         )
 
 
@@ -64,8 +86,11 @@ class IssuesDomain(Domain):
 
     name = "newsletter"
     label = "Newsletter issues"
-    initial_data: dict[str, Any] = {"issues": {}}  # noqa: RUF012 (Sphinx API)
-    data_version = 1
+    #: ``issues``: the record of each issue document, purged and merged per document.
+    #: ``pages``: what each issue page showed of the rest of the archive when last
+    #: written (its neighbours); computed after reading, in the main process only.
+    initial_data: dict[str, Any] = {"issues": {}, "pages": {}}  # noqa: RUF012 (Sphinx API)
+    data_version = 2
 
     @property
     def issues(self) -> dict[str, IssueRecord]:

@@ -6,7 +6,6 @@ to Sphinx; each concern lives in its own module and is wired here.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,10 @@ def read_issue(app: Sphinx, docname: str, source: list[str]) -> None:
             type="newsletter",
             subtype=problem.code,
         )
-    record = IssueRecord.from_meta(docname, issue.meta)
+    histories = getattr(app.env, "newsletter_histories", {})
+    record = IssueRecord.from_meta(
+        docname, issue.meta, histories.get(str(app.env.doc2path(docname, base=False)))
+    )
     if record is not None:
         domain_of(app.env).add(record)
 
@@ -84,18 +86,6 @@ def check_archive(app: Sphinx, env: BuildEnvironment) -> None:
             first[record.number] = record
 
 
-def reread_on_publication_change(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """``env-get-outdated``: a change to publication.toml changes every page."""
-    digest = hashlib.sha256((Path(env.srcdir) / publication.FILENAME).read_bytes()).hexdigest()
-    previous = getattr(env, "newsletter_publication_digest", None)
-    env.newsletter_publication_digest = digest  # type: ignore[attr-defined]
-    if previous is not None and previous != digest:
-        return sorted(env.found_docs)
-    return []
-
-
 def plain_mailto_links(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: readers copy the question's address; do not cloak it."""
     env.settings["cloak_email_addresses"] = False
@@ -110,7 +100,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", read_issue)
     app.connect("doctree-read", mark_orphan)
     app.connect("env-check-consistency", check_archive)
-    app.connect("env-get-outdated", reread_on_publication_change)
     app.connect("env-before-read-docs", plain_mailto_links)
 
     # the quote, stat and question blocks
@@ -120,10 +109,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_node(node, html=(blocks.visit_block_html, blocks.depart_block_html))
     app.add_node(blocks.block_caption, html=(blocks.visit_caption_html, blocks.depart_caption_html))
 
-    # the issue page around the issue's own sections
-    from . import page
+    # the issue page around the issue's own sections; the archive around the issues;
+    # the feeds, index and sitemap of the published issues
+    from . import archive, feeds, page
 
     page.setup(app)
+    archive.setup(app)
+    feeds.setup(app)
 
     return {
         "version": "1",

@@ -10,17 +10,16 @@ issue because the closing names it.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .archive import long_date
 from .domain import IssueRecord
 from .extension import domain_of, publication_of
-
-
-def long_date(record: IssueRecord) -> str:
-    return f"{record.date.day} {record.date:%B %Y}"
 
 
 def _paragraph(text: str, *classes: str) -> nodes.paragraph:
@@ -64,47 +63,65 @@ def frame_issue(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     opening.append(_paragraph(pub.site.salutation, "ftw-salutation"))
     top[1:1] = opening
     top += _paragraph(pub.site.closing, "ftw-closing")
+    top += revision_line(app, docname, record)
 
 
-def page_context(
+def _day(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def revision_line(app: Sphinx, docname: str, record: IssueRecord) -> nodes.paragraph:
+    """First published, last updated, and links to the source and its history."""
+    site = publication_of(app.env).site
+    line = nodes.paragraph(classes=["ftw-revision", "no-search"])
+    published = record.published_at
+    line += nodes.Text("First published ")
+    line += nodes.inline("", _day(published), classes=["ftw-published"])
+    if (updated := record.updated_at) is not None:
+        line += nodes.Text(" · last updated ")
+        line += nodes.inline("", _day(updated), classes=["ftw-updated"])
+    path = str(app.env.doc2path(docname, base=False))
+    repository = site.repository_url.rstrip("/")
+    branch = site.repository_branch
+    line += nodes.Text(" · ")
+    line += nodes.reference("", "source", refuri=f"{repository}/blob/{branch}/{path}")
+    line += nodes.Text(" · ")
+    line += nodes.reference("", "history", refuri=f"{repository}/commits/{branch}/{path}")
+    return line
+
+
+def page_meta(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """``html-page-context``: issue neighbours for the theme's previous/next links."""
-    domain = domain_of(app.env)
-    record = domain.issues.get(pagename)
+    """``html-page-context``: sharing metadata of an issue; drafts are not indexed."""
+    record = domain_of(app.env).issues.get(pagename)
     if record is None:
         return
-    before, after = neighbours(domain.published(), record)
-    context["prev"] = _link(app, pagename, before, "Previous issue")
-    context["next"] = _link(app, pagename, after, "Next issue")
-    context["newsletter_issue"] = record
-    if not record.published:
-        context["metatags"] = context.get("metatags", "") + (
-            '<meta name="robots" content="noindex">\n'
-        )
-
-
-def neighbours(
-    published: list[IssueRecord], record: IssueRecord
-) -> tuple[IssueRecord | None, IssueRecord | None]:
-    """The published issues just before and just after ``record`` in date order."""
-    key = (record.date, record.number)
-    earlier = [r for r in published if (r.date, r.number) < key]
-    later = [r for r in published if (r.date, r.number) > key]
-    return (earlier[-1] if earlier else None, later[0] if later else None)
-
-
-def _link(
-    app: Sphinx, pagename: str, record: IssueRecord | None, label: str
-) -> dict[str, str] | None:
-    if record is None:
-        return None
-    return {
-        "link": app.builder.get_relative_uri(pagename, record.docname),
-        "title": f"No. {record.number}: {record.title}",
+    site = publication_of(app.env).site
+    url = site.base_url + app.builder.get_target_uri(pagename)
+    tags = {
+        "description": record.summary,
+        "og:type": "article",
+        "og:site_name": site.title,
+        "og:title": record.title,
+        "og:description": record.summary,
+        "og:url": url,
+        "article:published_time": record.published_at.isoformat(),
+        "twitter:card": "summary",
+        "twitter:title": record.title,
+        "twitter:description": record.summary,
     }
+    if not record.published:
+        tags = {"robots": "noindex"}
+    markup = "".join(
+        f"<meta {'property' if ':' in key and not key.startswith('twitter') else 'name'}="
+        f'"{key}" content="{html.escape(value)}">\n'
+        for key, value in tags.items()
+    )
+    context["metatags"] = context.get("metatags", "") + markup
+    context["newsletter_issue"] = record
 
 
 def setup(app: Sphinx) -> None:
     app.connect("doctree-resolved", frame_issue)
-    app.connect("html-page-context", page_context)
+    app.connect("html-page-context", page_meta)

@@ -1,0 +1,262 @@
+"""The archive: lists, feeds, drafts, versions, and builds that agree with each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import feedparser
+import pytest
+
+from .conftest import ROOT, sphinx_build
+from .htmltext import visible_text
+from .test_checker import VALID
+
+FIRST = dt.date(2026, 1, 2)
+PROJECT_FILES = ("conf.py", "publication.toml", "index.md", "_templates", "_static")
+
+
+def issue_text(number: int, *, title: str | None = None, topics: str = "[trade, diplomacy]",
+               status: str = "published", extra: str = "") -> tuple[str, str]:  # fmt: skip
+    """(relative path, text) of a valid issue numbered ``number``, one week apart."""
+    date = FIRST + dt.timedelta(weeks=number - 1)
+    text = (
+        VALID.replace("date: 2026-01-30", f"date: {date.isoformat()}")
+        .replace("number: 2", f"number: {number}")
+        .replace("title: A valid issue", f"title: {title or f'Issue {number} title'}")
+        .replace("topics: [trade, diplomacy]", f"topics: {topics}")
+        .replace("status: draft", f"status: {status}{extra}")
+        .replace("A brief of the week.", f"A brief of week {number} about word{number}.")
+    )
+    return f"issues/{date.year}/{date.isoformat()}.md", text
+
+
+def write_issue(src: Path, number: int, **kwargs) -> Path:
+    relative, text = issue_text(number, **kwargs)
+    path = src / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_archive(folder: Path, count: int, draft: bool = True) -> Path:
+    """A complete project of ours with ``count`` published issues and one draft."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    for number in range(1, count + 1):
+        write_issue(folder, number)
+    if draft:
+        write_issue(folder, count + 1, title="Secret draft", status="draft", topics="[taiwan]")
+    return folder
+
+
+def build(src: Path, out: Path, *options: str) -> Path:
+    result = sphinx_build(src, out, *options)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every output file but Sphinx's own build bookkeeping."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"
+    }
+
+
+def assert_same_site(left: Path, right: Path) -> None:
+    a, b = tree(left), tree(right)
+    assert sorted(a) == sorted(b)
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == []
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("archive")
+    src = make_archive(tmp / "src", 22)
+    write_issue(src, 5, extra="\ncorrections:\n  - date: 2026-03-01\n    text: A figure was wrong.")
+    return build(src, tmp / "out")
+
+
+def page(site: Path, name: str) -> str:
+    return (site / name).read_text(encoding="utf-8")
+
+
+# -- what readers get -----------------------------------------------------------
+
+
+def test_home_shows_latest_and_the_ten_before(site: Path) -> None:
+    text = visible_text(page(site, "index.html"))
+    latest = text.index("Latest issue")
+    earlier = text.index("Earlier issues")
+    assert latest < text.index("Issue 22 title") < earlier
+    for number in range(12, 22):
+        assert f"No. {number} ·" in text[earlier:]
+    assert "Issue 11 title" not in text
+    assert "Secret draft" not in text
+    home = page(site, "index.html")
+    assert 'href="years/index.html"' in home and 'href="topics/index.html"' in home
+    assert 'href="feed.xml">Subscribe to the Atom feed' in home
+    assert "Archive version: not built from a git commit" in text
+
+
+def test_years_and_topics(site: Path) -> None:
+    assert "2026 (22 issues)" in visible_text(page(site, "years/index.html"))
+    year = visible_text(page(site, "years/2026.html"))
+    assert year.index("Issue 22 title") < year.index("Issue 1 title")
+    assert "No. 1 · 2 January 2026 · Trade and tariffs, Diplomacy" in year
+    assert "One sentence that sums the issue up." in year
+    topics = visible_text(page(site, "topics/index.html"))
+    assert "Trade and tariffs (22 issues)" in topics and "Taiwan (0 issues)" in topics
+    assert "Issue 3 title" in visible_text(page(site, "topics/trade.html"))
+    assert "No published issue yet." in visible_text(page(site, "topics/taiwan.html"))
+
+
+def test_issue_page_header_neighbours_and_revision_line(site: Path) -> None:
+    issue = page(site, "issues/2026/2026-01-30.html")
+    text = visible_text(issue)
+    assert "No. 5 · 30 January 2026 · Trade and tariffs, Diplomacy" in text
+    assert 'href="../../topics/trade.html"' in issue
+    assert 'href="2026-01-23.html"' in issue and "No. 4: Issue 4 title" in text
+    assert 'href="2026-02-06.html"' in issue and "No. 6: Issue 6 title" in text
+    assert "Correction, 1 March 2026: A figure was wrong." in text
+    assert "First published 30 January 2026 · last updated 1 March 2026" in text
+    assert "/blob/main/issues/2026/2026-01-30.md" in issue
+    assert "/commits/main/issues/2026/2026-01-30.md" in issue
+    newest = page(site, "issues/2026/2026-05-29.html")
+    assert 'class="right-next"' not in newest  # the draft after it is no neighbour
+
+
+def test_sharing_metadata(site: Path) -> None:
+    issue = page(site, "issues/2026/2026-01-02.html")
+    base = "https://focus-this-week.chinausfocus.com/"
+    assert f'<link rel="canonical" href="{base}issues/2026/2026-01-02.html"' in issue
+    assert f'<meta property="og:url" content="{base}issues/2026/2026-01-02.html">' in issue
+    assert '<meta property="og:title" content="Issue 1 title">' in issue
+    assert (
+        '<meta name="twitter:description" content="One sentence that sums the issue up.">' in issue
+    )
+    assert '<link rel="alternate" type="application/atom+xml"' in page(site, "years/index.html")
+
+
+def test_draft_is_marked_and_listed_nowhere(site: Path) -> None:
+    draft = page(site, "issues/2026/2026-06-05.html")
+    assert "DRAFT: this issue is not published." in visible_text(draft)
+    assert '<meta name="robots" content="noindex">' in draft
+    for name in ("index.html", "years/2026.html", "topics/taiwan.html", "feed.xml",
+                 "archive.json", "sitemap.xml"):  # fmt: skip
+        content = page(site, name)
+        assert "Secret draft" not in content and "2026-06-05" not in content, name
+
+
+def test_feed_is_valid_atom_of_the_twenty_newest(site: Path) -> None:
+    feed = feedparser.parse(page(site, "feed.xml"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == 20
+    first = feed.entries[0]
+    assert first.title == "No. 22: Issue 22 title"
+    assert first.link == "https://focus-this-week.chinausfocus.com/issues/2026/2026-05-29.html"
+    assert first.summary == "One sentence that sums the issue up."
+    assert "A brief of week 22 about word22." in first.content[0].value
+    assert (
+        'href="https://focus-this-week.chinausfocus.com/topics/trade.html"'
+        in first.content[0].value
+    )
+    assert first.published.startswith("2026-05-29")
+    corrected = next(e for e in feed.entries if e.title.startswith("No. 5:"))
+    assert corrected.updated.startswith("2026-03-01")
+    assert [e.title for e in feed.entries][-1] == "No. 3: Issue 3 title"
+
+
+def test_archive_json_and_sitemap(site: Path) -> None:
+    data = json.loads(page(site, "archive.json"))
+    assert [i["number"] for i in data["issues"]] == list(range(22, 0, -1))
+    assert data["issues"][-1] == {
+        "number": 1, "date": "2026-01-02", "title": "Issue 1 title",
+        "summary": "One sentence that sums the issue up.", "topics": ["trade", "diplomacy"],
+        "url": "https://focus-this-week.chinausfocus.com/issues/2026/2026-01-02.html",
+        "first_published": "2026-01-02T00:00:00Z", "last_updated": "2026-01-02T00:00:00Z",
+    }  # fmt: skip
+    assert data["version"] is None
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.fromstring(page(site, "sitemap.xml")).findall("s:url/s:loc", ns)]
+    assert len(locs) == 1 + 1 + 1 + 1 + 13 + 22
+    assert "https://focus-this-week.chinausfocus.com/topics/trade.html" in locs
+
+
+def test_issue_page_does_not_grow_with_the_archive(tmp_path: Path, site: Path) -> None:
+    small = build(make_archive(tmp_path / "small", 3, draft=False), tmp_path / "out")
+    one = len(page(small, "issues/2026/2026-01-09.html"))
+    many = len(page(site, "issues/2026/2026-01-09.html"))
+    assert abs(many - one) < 200, (one, many)
+
+
+# -- builds that agree -------------------------------------------------------------
+
+
+def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
+    src = make_archive(tmp_path / "src", 6)
+    work = build(src, tmp_path / "work")
+
+    def same_as_clean(step: str) -> None:
+        build(src, work)
+        clean = build(src, tmp_path / f"clean-{step}")
+        assert_same_site(work, clean)
+
+    same_as_clean("nothing")
+    write_issue(src, 8)  # a new latest issue (after the draft, numbered 7)
+    same_as_clean("added")
+    write_issue(src, 3, title="A new title", topics="[energy, europe]")
+    same_as_clean("title")
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    src = make_archive(tmp_path / "src", 12)
+    serial = build(src, tmp_path / "serial", "-j", "1")
+    parallel = build(src, tmp_path / "parallel", "-j", "2")
+    assert_same_site(serial, parallel)
+
+
+def test_history_comes_from_git(tmp_path: Path) -> None:
+    src = make_archive(tmp_path / "src", 2, draft=False)
+
+    def commit(message: str, when: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",
+               "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.org",
+               "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}  # fmt: skip
+        for args in (["add", "-A"], ["commit", "-qm", message]):
+            subprocess.run(["git", *args], cwd=src, env=env, check=True)
+
+    subprocess.run(["git", "init", "-q"], cwd=src, check=True)
+    commit("first", "2026-01-02T10:00:00Z")
+    path = write_issue(src, 2, extra="\ncorrections:\n  - date: 2026-01-20\n    text: Typo.")
+    commit("correct", "2026-01-21T09:00:00Z")
+    out = build(src, tmp_path / "out")
+    text = visible_text(page(out, "issues/2026/2026-01-09.html"))
+    assert "First published 2 January 2026 · last updated 21 January 2026" in text
+    assert "First published 2 January 2026 · source" in visible_text(
+        page(out, "issues/2026/2026-01-02.html")
+    )
+    data = json.loads(page(out, "archive.json"))
+    assert data["version"]["date"] == "2026-01-21T09:00:00Z"
+    assert data["issues"][0]["last_updated"] == "2026-01-21T09:00:00Z"
+    # a new commit of the file alone (no source change since the last build) updates its page
+    path.write_text(path.read_text() + "\nMore.\n")
+    commit("more", "2026-02-02T09:00:00Z")
+    path.write_text(path.read_text().removesuffix("\nMore.\n"))
+    commit("less", "2026-02-03T09:00:00Z")
+    build(src, out)
+    assert "last updated 3 February 2026" in visible_text(page(out, "issues/2026/2026-01-09.html"))

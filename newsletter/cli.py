@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import checker, publication
+from . import checker, frozen, publication
 from .issuefile import Problem
 
 
@@ -23,6 +23,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = publication.find_root(Path.cwd())
     pub = publication.load(root)
     problems = checker.check(args.paths, root, pub)
+    if args.since is not None:
+        problems = sorted({*problems, *frozen.check(args.since, root, pub, args.paths)})
     if args.format == "json":
         print(json.dumps([p.__dict__ for p in problems], indent=2))
     else:
@@ -45,10 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="text",
         help="text (path:line: message), github (workflow annotations) or json",
     )
+    check.add_argument(
+        "--since",
+        metavar="REF",
+        help="also check that the issues published at git revision REF kept their number, "
+        "date and file, and changed only with a new corrections entry",
+    )
     check.set_defaults(run=cmd_check)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except publication.PublicationError as error:
+    except (publication.PublicationError, frozen.GitError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -49,8 +49,10 @@ def make_project(tmp_path: Path, conf_extra: str = "") -> Path:
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(ROOT / publication.FILENAME, src / publication.FILENAME)
+    shutil.copytree(ROOT / "_templates", src / "_templates")
     (src / "conf.py").write_text(
         "extensions = ['myst_parser', 'newsletter']\n"
+        "templates_path = ['_templates']\n"
         "myst_enable_extensions = ['colon_fence']\n"
         "smartquotes = False\n" + conf_extra,
         encoding="utf-8",

@@ -40,5 +40,8 @@ format: $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(STAMP) ## Time our build against plain Sphinx (BENCHOPTS="--sizes 52,520")
+	$(BIN)/python -m benchmarks.run $(BENCHOPTS)
+
 clean: ## Remove the build output (keeps .venv)
 	rm -rf _build

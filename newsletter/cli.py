@@ -15,7 +15,8 @@ from .issuefile import Problem
 def _format(problem: Problem, style: str) -> str:
     if style == "github":
         message = str(problem.message).replace("%", "%25").replace("\n", "%0A")
-        return f"::error file={problem.path},line={problem.line},title={problem.code}::{message}"
+        level = "notice" if problem.severity == "todo" else "error"
+        return f"::{level} file={problem.path},line={problem.line},title={problem.code}::{message}"
     return str(problem)
 
 
@@ -26,14 +27,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.since is not None:
         problems = sorted({*problems, *frozen.check(args.since, root, pub, args.paths)})
     if args.format == "json":
-        print(json.dumps([p.__dict__ for p in problems], indent=2))
+        print(json.dumps([p.as_dict() for p in problems], indent=2))
     else:
         for problem in problems:
             print(_format(problem, args.format))
     files = len(args.paths) or len(checker.issue_paths(root))
-    verdict = f"{len(problems)} problem(s)" if problems else "no problems"
+    errors = sum(1 for p in problems if p.severity == "error")
+    to_fill = len(problems) - errors
+    verdict = f"{errors} problem(s)" if errors else "no problems"
+    if to_fill:
+        verdict += f", {to_fill} placeholder(s) to fill"
     print(f"checked {files} issue file(s): {verdict}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if errors else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

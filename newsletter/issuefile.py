@@ -26,6 +26,10 @@ PATH_PATTERN = re.compile(r"(?:^|/)issues/(?P<year>\d{4})/(?P<date>(?P=year)-\d{
 
 STATUSES = ("draft", "published")
 
+#: Codes that, in a draft, mark work still to do rather than a mistake:
+#: they are reported as "to fill" and do not fail the checker or the build.
+TODO_CODES = frozenset({"T701"})
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -36,8 +40,23 @@ class Problem:
     code: str
     message: str
 
+    @property
+    def severity(self) -> str:
+        """``error`` (fails the check and the build) or ``todo`` (a draft's placeholder)."""
+        return "todo" if self.code in TODO_CODES else "error"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message} [{self.code}]"
+        to_fill = "to fill: " if self.severity == "todo" else ""
+        return f"{self.path}:{self.line}: {to_fill}{self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)

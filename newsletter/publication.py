@@ -71,6 +71,8 @@ class Publication:
     question_invitation: str
     question_submit: str
     summary_max_length: int
+    max_heading_level: int
+    tracking_parameters: tuple[str, ...]
     sections: tuple[Section, ...]
     topics: dict[str, str]
 
@@ -113,6 +115,8 @@ def load(root: Path) -> Publication:
             question_invitation=str(data["question"]["invitation"]),
             question_submit=str(data["question"]["submit"]),
             summary_max_length=int(data["issue"]["summary_max_length"]),
+            max_heading_level=int(data["issue"]["max_heading_level"]),
+            tracking_parameters=tuple(str(p) for p in data["issue"]["tracking_parameters"]),
             sections=sections,
             topics={str(slug): str(label) for slug, label in data["topics"].items()},
         )

@@ -8,13 +8,16 @@ must hold come from ``publication.toml``; nothing about them is written here.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
 
 from markdown_it.token import Token
 from myst_parser.parsers.directives import MarkupError, parse_directive_text
 
+from . import validators
 from .blocks import BLOCK_DIRECTIVES
 from .issuefile import IssueFile
 from .publication import Publication
@@ -189,6 +192,142 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
             yield (line, "D402", message)
 
 
+#: A placeholder left by ``python -m newsletter new``: ``[[FILL: what goes here]]``.
+PLACEHOLDER = re.compile(r"\[\[FILL(?::\s*(?P<what>[^\]]*?))?\s*\]\]")
+
+
+def placeholders_are_filled(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """In a draft a placeholder is work to do (T701); a published issue may hold none."""
+    for number, text in enumerate(issue.text.splitlines(), 1):
+        for match in PLACEHOLDER.finditer(text):
+            if issue.meta.published:
+                yield (number, "T702", f"a published issue still holds the placeholder {match[0]}")
+            else:
+                yield (number, "T701", match["what"] or "a placeholder")
+
+
+def headings_are_not_too_deep(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    deepest = pub.max_heading_level
+    for token in issue.tokens:
+        if token.type == "heading_open" and int(token.tag[1:]) > deepest:
+            yield (
+                _line(token),
+                "S309",
+                f"heading level {token.tag[1:]} is deeper than an issue allows "
+                f"(at most {'#' * deepest})",
+            )
+
+
+def _inline_line(issue: IssueFile, token: Token, needle: str) -> int:
+    """The line of ``needle`` within a block token's lines (its first line if absent)."""
+    if token.map:
+        lines = issue.text.splitlines()
+        for number in range(token.map[0], min(token.map[1], len(lines))):
+            if needle and needle in lines[number]:
+                return number + 1
+    return _line(token)
+
+
+def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
+    """``(line, url, kind)`` of every link, image and block ``:source:``/``:submit:``."""
+    for token in issue.tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                url = str(child.attrs.get("href", ""))
+                yield (_inline_line(issue, token, url), url, "link")
+            elif child.type == "image":
+                url = str(child.attrs.get("src", ""))
+                yield (_inline_line(issue, token, url), url, "image")
+        found = directive_of(token)
+        if found and found[0] in BLOCK_DIRECTIVES:
+            for offset, text in enumerate(token.content.splitlines(), 1):
+                match = re.match(r"^\s*:(source|submit):\s*(\S+)", text)
+                if match:
+                    url = match[2]
+                    if match[1] == "submit" and validators.is_email(url):
+                        url = f"mailto:{url}"
+                    yield (_line(token) + offset, url, f":{match[1]}:")
+
+
+def _tracking(url: str, patterns: tuple[str, ...]) -> list[str]:
+    query = urlsplit(url).query
+    names = [name for name, _ in parse_qsl(query, keep_blank_values=True)]
+    return [n for n in names if any(fnmatch.fnmatchcase(n.lower(), p) for p in patterns)]
+
+
+def _link_form(url: str, kind: str) -> tuple[str, str] | None:
+    """``(code, message)`` when a link is not absolute and well formed."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return ("L501", f"{kind} {url!r} is relative: links in an issue are absolute (https://...)")
+    if scheme not in ("http", "https", "mailto"):
+        return (
+            "L501",
+            f"{kind} {url!r} uses {scheme}:, only https:, http: and mailto: are allowed",
+        )
+    if scheme == "mailto" and not validators.is_email(parts.path):
+        return ("L502", f"{kind} {url!r} is not a well-formed email address")
+    if scheme != "mailto" and (not parts.hostname or "." not in parts.hostname or " " in url):
+        return ("L502", f"{kind} {url!r} is not a well-formed web address")
+    return None
+
+
+def links_are_sound(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """Absolute, well formed, untracked, and each given once."""
+    first_seen: dict[str, int] = {}
+    for line, url, kind in links(issue):
+        # a block's :source:/:submit: form is checked by the block's own validator
+        if not kind.startswith(":") and (bad := _link_form(url, kind)):
+            yield (line, *bad)
+            continue
+        for name in _tracking(url, pub.tracking_parameters):
+            yield (
+                line,
+                "L503",
+                f"{kind} {url!r} carries the tracking parameter {name!r}; remove it",
+            )
+        key = url.rstrip("/")
+        if kind != "image" and key in first_seen:
+            yield (line, "L504", f"link {url!r} is already given on line {first_seen[key]}")
+        first_seen.setdefault(key, line)
+
+
+def images_have_alt_text(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    for token in issue.tokens:
+        for child in token.children or ():
+            if child.type == "image" and not (child.content or "").strip():
+                src = str(child.attrs.get("src", ""))
+                yield (
+                    _inline_line(issue, token, src),
+                    "L505",
+                    f"image {src!r} needs alt text: ![what it shows]({src})",
+                )
+
+
+_EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
+
+
+def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """Issues are Markdown: raw HTML reaches web pages and inboxes unchecked."""
+    for token in issue.tokens:
+        pieces = [(token, token.content)] if token.type == "html_block" else []
+        pieces += [(token, c.content) for c in token.children or () if c.type == "html_inline"]
+        for block, html in pieces:
+            line = _inline_line(issue, block, html.strip().splitlines()[0] if html.strip() else "")
+            if re.search(r"<\s*script", html, re.IGNORECASE):
+                yield (line, "H602", "raw HTML <script> is not allowed in an issue")
+            elif _EVENT_HANDLER.search(html):
+                yield (line, "H603", "raw HTML with an event handler (on...=) is not allowed")
+            else:
+                yield (
+                    line,
+                    "H601",
+                    f"raw HTML {html.strip()[:40]!r} is not allowed in an issue; write Markdown "
+                    "(and % for a comment)",
+                )
+
+
 #: Every rule, in the order their findings are most useful to read.
 RULES: tuple[Rule, ...] = (
     title_is_not_repeated,
@@ -197,6 +336,11 @@ RULES: tuple[Rule, ...] = (
     sections_hold_what_they_must,
     fences_are_closed,
     blocks_are_well_formed,
+    headings_are_not_too_deep,
+    links_are_sound,
+    images_have_alt_text,
+    no_raw_html,
+    placeholders_are_filled,
 )
 
 #: Rules whose findings the Sphinx build reports itself (the directives

@@ -414,5 +414,102 @@ def test_cli_formats(archive) -> None:
     github = run_cli(archive, "check", "--format", "github").stdout.splitlines()
     assert "::error file=issues/2026/2026-02-13.md,line=34,title=S301::" in github[-1]
     records = json.loads(run_cli(archive, "check", "--format", "json").stdout)
-    assert {"path": "issues/2026/2026-02-13.md", "line": 34, "code": "S301",
+    assert {"path": "issues/2026/2026-02-13.md", "line": 34, "code": "S301", "severity": "error",
             "message": 'missing section "Question of the Week"'} in records  # fmt: skip
+
+
+# -- content rules -------------------------------------------------------------
+
+CONTENT = [
+    (
+        "relative link",
+        edit("(https://example.org/article)", "(../2025/2025-12-26.md)"),
+        [(33, "L501", "link '../2025/2025-12-26.md' is relative: links in an issue are absolute (https://...)")],
+    ),
+    (
+        "ftp link",
+        edit("(https://example.org/article)", "(ftp://example.org/file)"),
+        [(33, "L501", "link 'ftp://example.org/file' uses ftp:, only https:, http: and mailto: are allowed")],
+    ),
+    (
+        "malformed web address",
+        edit("(https://example.org/article)", "(https://localhost/a)"),
+        [(33, "L502", "link 'https://localhost/a' is not a well-formed web address")],
+    ),
+    (
+        "malformed mail address",
+        edit("(https://example.org/article)", "(mailto:editor-at-example)"),
+        [(33, "L502", "link 'mailto:editor-at-example' is not a well-formed email address")],
+    ),
+    (
+        "tracking parameters",
+        edit("(https://example.org/article)", "(https://example.org/a?id=3&utm_source=mail&fbclid=x1)"),
+        [
+            (33, "L503", "link 'https://example.org/a?id=3&utm_source=mail&fbclid=x1' carries the tracking parameter 'fbclid'; remove it"),
+            (33, "L503", "link 'https://example.org/a?id=3&utm_source=mail&fbclid=x1' carries the tracking parameter 'utm_source'; remove it"),
+        ],
+    ),
+    (
+        "tracking parameter in a block's source",
+        edit(":source: https://example.org/stat", ":source: https://example.org/stat?utm_medium=x"),
+        [(26, "L503", ":source: 'https://example.org/stat?utm_medium=x' carries the tracking parameter 'utm_medium'; remove it")],
+    ),
+    (
+        "repeated link",
+        edit("- [An article](https://example.org/article)", "- [An article](https://example.org/article)\n- [Again](https://example.org/article/)"),
+        [(34, "L504", "link 'https://example.org/article/' is already given on line 33")],
+    ),
+    (
+        "image without alt text",
+        edit("A brief of the week.", "A brief. ![](https://example.org/map.png)"),
+        [(13, "L505", "image 'https://example.org/map.png' needs alt text: ![what it shows](https://example.org/map.png)")],
+    ),
+    (
+        "raw html block",
+        edit("A brief of the week.", "A brief.\n\n<div class=\"box\">A brief.</div>"),
+        [(15, "H601", "raw HTML '<div class=\"box\">A brief.</div>' is not allowed in an issue; write Markdown (and % for a comment)")],
+    ),
+    (
+        "script",
+        edit("A brief of the week.", "A brief.\n\n<script>alert(1)</script>"),
+        [(15, "H602", "raw HTML <script> is not allowed in an issue")],
+    ),
+    (
+        "event handler inline",
+        edit("A brief of the week.", 'A brief <img src="x.png" onerror="alert(1)"> here.'),
+        [(13, "H603", "raw HTML with an event handler (on...=) is not allowed")],
+    ),
+    (
+        "heading too deep",
+        edit("A brief of the week.", "### Davos\n\nA brief.\n\n#### Too deep\n\nMore."),
+        [(17, "S309", "heading level 4 is deeper than an issue allows (at most ###)")],
+    ),
+    (
+        "placeholder in a draft is to fill",
+        edit("title: A valid issue", "title: '[[FILL: the title]]'"),
+        [(2, "T701", "the title")],
+    ),
+    (
+        "placeholder in a published issue",
+        edit("status: draft", "status: published", edit("A brief of the week.", "[[FILL: the news briefs]]")),
+        [(13, "T702", "a published issue still holds the placeholder [[FILL: the news briefs]]")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in CONTENT], ids=[c[0] for c in CONTENT]
+)
+def test_content_rules(text: str, expected: list) -> None:
+    assert findings(text) == expected
+
+
+def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
+    path = archive / "issues" / "2026" / "2026-01-30.md"
+    path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))
+    result = run_cli(archive, "check")
+    assert result.returncode == 0
+    assert result.stdout == "issues/2026/2026-01-30.md:13: to fill: the news briefs [T701]\n"
+    assert result.stderr == "checked 2 issue file(s): no problems, 1 placeholder(s) to fill\n"
+    github = run_cli(archive, "check", "--format", "github").stdout
+    assert github == "::notice file=issues/2026/2026-01-30.md,line=13,title=T701::the news briefs\n"

@@ -9,7 +9,7 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test check lint format bench clean
+.PHONY: help html test check lint format bench clean new serve
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,15 @@ test: $(STAMP) ## Run every test (lint, checker, directives, the real site)
 
 check: $(STAMP) ## Check every issue file (or PATHS="...") without building
 	$(BIN)/python -m newsletter check $(PATHS)
+
+new: $(STAMP) ## Write the next issue as a draft (DATE=YYYY-MM-DD to choose its date)
+	$(BIN)/python -m newsletter new $(if $(DATE),--date $(DATE))
+
+PORT ?= 8000
+serve: $(STAMP) ## Preview on http://127.0.0.1:$(PORT)/, rebuilding and reloading on every change
+	@echo "Serving the archive at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) -b html -d _build/doctrees \
+		--keep-going -n --ignore '*.venv*' --ignore '*/_build/*' . _build/html
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The command line: ``python -m newsletter check [PATH ...]``."""
+"""The command line: ``python -m newsletter check [PATH ...]`` and ``python -m newsletter new``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import checker, frozen, publication
+from . import checker, frozen, publication, scaffold
 from .issuefile import Problem
 
 
@@ -41,6 +41,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    root = publication.find_root(Path.cwd())
+    path = scaffold.write_next_issue(root, publication.load(root), args.date)
+    print(checker.display_path(path, root))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsletter", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,9 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date and file, and changed only with a new corrections entry",
     )
     check.set_defaults(run=cmd_check)
+    new = commands.add_parser("new", help="write the next issue from _templates/issue.md")
+    new.add_argument("--date", metavar="YYYY-MM-DD", help="default: a week after the latest")
+    new.set_defaults(run=cmd_new)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (publication.PublicationError, frozen.GitError) as error:
+    except (publication.PublicationError, frozen.GitError, scaffold.ScaffoldError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

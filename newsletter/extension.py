@@ -47,9 +47,19 @@ def read_issue(app: Sphinx, docname: str, source: list[str]) -> None:
     issue = issuefile.parse_text(path, source[0], pub)
     build_rules = tuple(r for r in rules.RULES if r not in rules.BUILD_REPORTS_ITSELF)
     rules.body_findings(issue, pub, build_rules)
-    for problem in issue.problems:
+    _report(app, docname, issue.problems)
+    histories = getattr(app.env, "newsletter_histories", {})
+    record = IssueRecord.from_meta(
+        docname, issue.meta, histories.get(str(app.env.doc2path(docname, base=False)))
+    )
+    if record is not None:
+        domain_of(app.env).add(record)
+
+
+def _report(app: Sphinx, docname: str, problems: list[issuefile.Problem]) -> None:
+    for problem in problems:
         if problem.severity == "todo":  # a draft's placeholder: shown, not fatal
-            logger.info("%s:%d: to fill: %s", path, problem.line, problem.message)
+            logger.info("%s:%d: to fill: %s", problem.path, problem.line, problem.message)
             continue
         logger.warning(
             problem.message,
@@ -57,12 +67,31 @@ def read_issue(app: Sphinx, docname: str, source: list[str]) -> None:
             type="newsletter",
             subtype=problem.code,
         )
-    histories = getattr(app.env, "newsletter_histories", {})
-    record = IssueRecord.from_meta(
-        docname, issue.meta, histories.get(str(app.env.doc2path(docname, base=False)))
-    )
-    if record is not None:
-        domain_of(app.env).add(record)
+
+
+def screen_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: keep unreadable issue files away from Sphinx.
+
+    Sphinx stops with a traceback on a file that is not UTF-8; a binary or
+    huge file is no issue either. Such a file gets its one-line diagnosis and
+    is left out of the build (which then fails, as ``-W`` makes it).
+    """
+    for docname in list(docnames):
+        if not is_issue(env, docname):
+            continue
+        path = env.doc2path(docname)
+        issue = issuefile.IssueFile(path=str(path))
+        readable = False
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            issue.problem(1, "F100", f"cannot read the file: {error.strerror or error}")
+        else:
+            readable = issuefile.decode(issue, raw) is not None
+        _report(app, docname, issue.problems)  # e.g. a byte-order mark Sphinx would hide
+        if not readable:
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
 
 
 def mark_orphan(app: Sphinx, doctree: Any) -> None:
@@ -104,6 +133,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", mark_orphan)
     app.connect("env-check-consistency", check_archive)
     app.connect("env-before-read-docs", plain_mailto_links)
+    app.connect("env-before-read-docs", screen_sources)
 
     # the quote, stat and question blocks
     for name, directive in blocks.BLOCK_DIRECTIVES.items():

@@ -21,6 +21,9 @@ from .publication import Publication
 #: Larger files are not parsed at all (a week's issue is a few kilobytes).
 MAX_BYTES = 1_000_000
 
+#: Longer messages (quoting a runaway heading, say) are cut to this many characters.
+MAX_MESSAGE = 400
+
 #: Where an issue lives: issues/YYYY/YYYY-MM-DD.md
 PATH_PATTERN = re.compile(r"(?:^|/)issues/(?P<year>\d{4})/(?P<date>(?P=year)-\d{2}-\d{2})\.md$")
 
@@ -100,7 +103,11 @@ class IssueFile:
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, line: int, code: str, message: str) -> None:
-        self.problems.append(Problem(self.path, max(1, line), code, message))
+        """Record a problem; its message is kept to one line of reasonable length."""
+        text = " ".join(message.split())
+        if len(text) > MAX_MESSAGE:
+            text = text[: MAX_MESSAGE - 1] + "…"
+        self.problems.append(Problem(self.path, max(1, line), code, text))
 
 
 # -- front matter --------------------------------------------------------------

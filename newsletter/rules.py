@@ -12,7 +12,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from markdown_it.token import Token
 from myst_parser.parsers.directives import MarkupError, parse_directive_text
@@ -250,14 +250,17 @@ def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
 
 
 def _tracking(url: str, patterns: tuple[str, ...]) -> list[str]:
-    query = urlsplit(url).query
+    parts = validators.split_url(url)
+    query = parts.query if parts else ""
     names = [name for name, _ in parse_qsl(query, keep_blank_values=True)]
     return [n for n in names if any(fnmatch.fnmatchcase(n.lower(), p) for p in patterns)]
 
 
 def _link_form(url: str, kind: str) -> tuple[str, str] | None:
     """``(code, message)`` when a link is not absolute and well formed."""
-    parts = urlsplit(url)
+    parts = validators.split_url(url)
+    if parts is None:
+        return ("L502", f"{kind} {url!r} is not a well-formed address")
     scheme = parts.scheme.lower()
     if not scheme:
         return ("L501", f"{kind} {url!r} is relative: links in an issue are absolute (https://...)")

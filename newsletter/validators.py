@@ -8,16 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+
+
+def split_url(text: str) -> SplitResult | None:
+    """``urlsplit`` that answers None, instead of raising, for text like ``https://[``."""
+    try:
+        parts = urlsplit(text)
+        parts.hostname  # noqa: B018 (parsing the host is what raises)
+        parts.port  # noqa: B018
+    except ValueError:
+        return None
+    return parts
 
 
 def http_url(value: str | None) -> str:
     """An absolute ``http://`` or ``https://`` URL with a host."""
     text = (value or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+    parts = split_url(text)
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in text)
+    ):
         raise ValueError(f"{text!r} is not an http(s) URL")
     return text
 
@@ -27,8 +43,13 @@ def submit_address(value: str | None) -> str:
     text = (value or "").strip()
     if _EMAIL.match(text):
         return text
-    parts = urlsplit(text)
-    if parts.scheme == "https" and parts.netloc and not any(c.isspace() for c in text):
+    parts = split_url(text)
+    if (
+        parts is not None
+        and parts.scheme == "https"
+        and parts.netloc
+        and not any(c.isspace() for c in text)
+    ):
         return text
     raise ValueError(f"{text!r} is neither an email address nor an https URL")
 
@@ -58,5 +79,6 @@ def is_email(text: str) -> bool:
 
 def link_label(url: str) -> str:
     """A short readable name for a link: its host without ``www.``."""
-    host = urlsplit(url).hostname or url
+    parts = split_url(url)
+    host = (parts.hostname if parts else None) or url
     return host.removeprefix("www.")

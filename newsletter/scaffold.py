@@ -1,0 +1,73 @@
+"""``python -m newsletter new``: the next issue, scaffolded from ``_templates/issue.md``.
+
+The date defaults to one week after the latest issue (the newsletter appears
+on Fridays) and the number to the latest number plus one; editors are carried
+over from the latest issue. Every section is there with ``[[FILL: ...]]``
+placeholders, which the checker reports as "to fill" until they are replaced
+and which block publishing. An existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import string
+from pathlib import Path
+
+from . import checker, issuefile
+from .publication import Publication
+
+TEMPLATE = Path("_templates") / "issue.md"
+WEEK = dt.timedelta(days=7)
+
+
+class ScaffoldError(Exception):
+    """The issue cannot be written (it exists, or the date is not a date)."""
+
+
+def latest_issue(root: Path, pub: Publication) -> issuefile.IssueMeta | None:
+    """The front matter of the issue with the latest date, if any."""
+    metas = [checker.check_file(path, root, pub).meta for path in checker.issue_paths(root)]
+    dated = [m for m in metas if m.date is not None]
+    return max(dated, key=lambda m: m.date) if dated else None  # type: ignore[arg-type, return-value]
+
+
+def next_issue(root: Path, pub: Publication, date: str | None = None) -> tuple[Path, str]:
+    """The path and text of the next issue (``date`` as YYYY-MM-DD overrides the default)."""
+    latest = latest_issue(root, pub)
+    numbers = [
+        n
+        for path in checker.issue_paths(root)
+        if (n := checker.check_file(path, root, pub).meta.number) is not None
+    ]
+    if date is not None:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ScaffoldError(f"DATE must be written YYYY-MM-DD, not {date!r}") from None
+    elif latest is not None and latest.date is not None:
+        when = latest.date + WEEK
+    else:
+        today = dt.date.today()
+        when = today + dt.timedelta(days=(4 - today.weekday()) % 7)  # the coming Friday
+    editors = list(latest.editors) if latest and latest.editors else ["[[FILL: an editor]]"]
+    text = string.Template((root / TEMPLATE).read_text(encoding="utf-8")).substitute(
+        date=when.isoformat(),
+        number=max(numbers, default=0) + 1,
+        editors=json.dumps(editors, ensure_ascii=False),
+        submit=pub.question_default_submit,
+    )
+    return root / "issues" / f"{when.year}" / f"{when.isoformat()}.md", text
+
+
+def write_next_issue(root: Path, pub: Publication, date: str | None = None) -> Path:
+    """Write the next issue and return its path; never overwrites."""
+    path, text = next_issue(root, pub, date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        shown = checker.display_path(path, root)
+        raise ScaffoldError(f"{shown} already exists; not overwriting it") from None
+    return path

@@ -1,0 +1,114 @@
+"""The checker and the build meet careless and hostile input calmly."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsletter import checker, publication
+
+from .conftest import ROOT, sphinx_build
+from .test_archive import PROJECT_FILES
+from .test_checker import VALID
+
+LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
+PUB = publication.load(ROOT)
+
+
+def check_bytes(tmp: Path, raw: bytes) -> list[str]:
+    path = tmp / "issues" / "2026" / "2026-01-30.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    return [str(p) for p in checker.check([path], tmp, PUB)]
+
+
+def mutate(text: str, data: st.DataObject) -> bytes:
+    """VALID with random lines deleted, duplicated, swapped or garbled."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 6))):
+        if not lines:
+            break
+        at = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["delete", "duplicate", "swap", "garble", "insert"]))
+        if action == "delete":
+            del lines[at]
+        elif action == "duplicate":
+            lines.insert(at, lines[at])
+        elif action == "swap":
+            other = data.draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif action == "garble":
+            cut = data.draw(st.integers(0, len(lines[at])))
+            lines[at] = lines[at][:cut] + data.draw(st.text(max_size=12)) + lines[at][cut:]
+        else:
+            lines.insert(at, data.draw(st.sampled_from(
+                [":::\n", "---\n", "```\n", ":::{stat}\n", "## Extra\n", "- [x](y)\n",
+                 "title: [\n", "<b>\n", "[[FILL\n", "\ufeff", "\x00"])))  # fmt: skip
+    return "".join(lines).encode("utf-8", errors="surrogatepass")
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_mutated_issues_get_clear_lines(tmp_path: Path, data: st.DataObject) -> None:
+    found = check_bytes(tmp_path, mutate(VALID, data))
+    assert all(LINE.match(line) for line in found), found
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    raw=st.binary(max_size=400)
+    | st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))
+)
+def test_random_files_get_clear_lines(tmp_path: Path, raw: bytes) -> None:
+    found = check_bytes(tmp_path, raw)
+    assert found, "random content is never a valid issue"
+    assert all(LINE.match(line) for line in found), found
+
+
+BAD_FILES = {
+    "empty": b"",
+    "binary": b"\x89PNG\r\n\x1a\n\x00\x00",
+    "latin-1": VALID.replace("A brief", "Caf\xe9").encode("latin-1"),
+    "bom": b"\xef\xbb\xbf" + VALID.encode(),
+    "list yaml": VALID.replace("title: A valid issue", "- title").encode(),
+    "unclosed fence": VALID[: VALID.rindex(":::")].encode(),
+    "unknown option": VALID.replace(":source: https://example.org/quote", ":colour: red").encode(),
+    "huge": VALID.encode() + b"word " * 1_100_000,
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_build_fails_with_a_located_line_and_no_traceback(tmp_path: Path, name: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for entry in PROJECT_FILES:
+        source = ROOT / entry
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, src / entry)
+    bad = src / "issues" / "2026" / "2026-01-30.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(BAD_FILES[name])
+    before = sorted(p.relative_to(src) for p in src.rglob("*"))
+    result = sphinx_build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "Exception occurred" not in result.stderr
+    assert re.search(r"issues/2026/2026-01-30\.md:\d+: (WARNING|ERROR): ", result.stderr), (
+        result.stderr
+    )
+    assert sorted(p.relative_to(src) for p in src.rglob("*")) == before  # nothing written there
+    checked = subprocess.run(
+        [sys.executable, "-m", "newsletter", "check"], cwd=src, capture_output=True, text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert checked.stdout and all(LINE.match(line) for line in checked.stdout.splitlines())

@@ -58,3 +58,76 @@ def make_project(tmp_path: Path, conf_extra: str = "") -> Path:
         encoding="utf-8",
     )
     return src
+
+
+#: A valid issue (a draft), the starting point of the checker's fixtures.
+VALID = """\
+---
+title: A valid issue
+date: 2026-01-30
+number: 2
+summary: One sentence that sums the issue up.
+topics: [trade, diplomacy]
+editors: [An Editor]
+status: draft
+---
+
+## This Week
+
+A brief of the week.
+
+## Quote of the Week
+
+:::{quote}
+:attribution: Someone, somewhere
+:source: https://example.org/quote
+Words worth quoting.
+:::
+
+## By the Numbers
+
+:::{stat} 42%
+:source: https://example.org/stat
+:as-of: 2026-01-29
+What the figure measures.
+:::
+
+## Further Reading
+
+- [An article](https://example.org/article)
+
+## Question of the Week
+
+:::{question}
+:submit: editor@example.org
+What do you think?
+:::
+"""
+
+
+def edit(old: str, new: str, text: str = VALID) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def run_cli(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsletter", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A scratch archive: the real publication.toml and two good issues."""
+    (tmp_path / "publication.toml").write_bytes((ROOT / "publication.toml").read_bytes())
+    folder = tmp_path / "issues" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "2026-01-30.md").write_text(VALID, encoding="utf-8")
+    second = edit("date: 2026-01-30", "date: 2026-02-06", edit("number: 2", "number: 3"))
+    (folder / "2026-02-06.md").write_text(second, encoding="utf-8")
+    return tmp_path

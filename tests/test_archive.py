@@ -13,9 +13,8 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
-from .conftest import ROOT, sphinx_build
+from .conftest import ROOT, VALID, sphinx_build
 from .htmltext import visible_text
-from .test_checker import VALID
 
 FIRST = dt.date(2026, 1, 2)
 PROJECT_FILES = ("conf.py", "publication.toml", "index.md", "_templates", "_static")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from .test_checker import VALID, edit
+from .conftest import ROOT, VALID, edit
 
 PUBLISHED = VALID.replace("status: draft", "status: published")
 #: a draft at the commit, number 3, a week later
@@ -200,6 +199,7 @@ def test_older_revisions_and_formats(repo: Path) -> None:
             "path": ISSUE,
             "line": 1,
             "code": "V503",
+            "severity": "error",
             "message": V503.removesuffix(" [V503]").replace("HEAD", "HEAD~1"),
         }
     ]

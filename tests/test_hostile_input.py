@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from newsletter import checker, publication
 
-from .conftest import ROOT, sphinx_build
+from .conftest import ROOT, VALID, sphinx_build
 from .test_archive import PROJECT_FILES
-from .test_checker import VALID
 
 LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
 PUB = publication.load(ROOT)

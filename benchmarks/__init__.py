@@ -1,0 +1,1 @@
+"""Benchmarks of the build: a synthetic archive and our build against plain Sphinx."""

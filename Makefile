@@ -9,7 +9,7 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test check lint format bench clean new serve
+.PHONY: help html test check lint format bench clean new serve email
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,10 @@ test: $(STAMP) ## Run every test (lint, checker, directives, the real site)
 
 check: $(STAMP) ## Check every issue file (or PATHS="...") without building
 	$(BIN)/python -m newsletter check $(PATHS)
+
+email: $(STAMP) ## Build the email edition into _build/email (ISSUE=YYYY-MM-DD for one issue)
+	$(BIN)/sphinx-build -b email -d _build/doctrees-email -W --keep-going -n \
+		$(if $(ISSUE),-D newsletter_email_issue=$(ISSUE)) . _build/email
 
 new: $(STAMP) ## Write the next issue as a draft (DATE=YYYY-MM-DD to choose its date)
 	$(BIN)/python -m newsletter new $(if $(DATE),--date $(DATE))

@@ -158,7 +158,7 @@ def sitemap(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write feed.xml, archive.json and sitemap.xml."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
     newest_first = list(reversed(domain_of(app.env).published()))
     out = Path(app.outdir)

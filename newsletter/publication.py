@@ -71,6 +71,7 @@ class Publication:
     question_invitation: str
     question_submit: str
     question_default_submit: str
+    email_sender: str
     summary_max_length: int
     max_heading_level: int
     tracking_parameters: tuple[str, ...]
@@ -116,6 +117,7 @@ def load(root: Path) -> Publication:
             question_invitation=str(data["question"]["invitation"]),
             question_submit=str(data["question"]["submit"]),
             question_default_submit=str(data["question"]["default_submit"]),
+            email_sender=str(data["email"]["sender"]),
             summary_max_length=int(data["issue"]["summary_max_length"]),
             max_heading_level=int(data["issue"]["max_heading_level"]),
             tracking_parameters=tuple(str(p) for p in data["issue"]["tracking_parameters"]),

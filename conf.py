@@ -6,9 +6,11 @@ onto Sphinx's names. Our own behaviour is in the ``newsletter`` extension.
 
 from pathlib import Path
 
-from newsletter import markup, publication
+from newsletter import history, markup, publication
 
-site = publication.load(Path(__file__).parent.resolve()).site
+ROOT = Path(__file__).parent.resolve()
+site = publication.load(ROOT).site
+history.pin_build_date(ROOT)  # dates come from the commit, not the clock
 
 project = site.title
 author = site.publisher

@@ -87,3 +87,18 @@ def version(root: Path) -> Version | None:
         return None
     commit, timestamp = out.split()
     return Version(commit=commit, date=_when(timestamp))
+
+
+def pin_build_date(root: Path) -> None:
+    """Make the build's dates those of the commit: set ``SOURCE_DATE_EPOCH``.
+
+    Sphinx (the copyright year, any "last updated" date) honours that variable;
+    a value already set by the caller wins. Without git nothing changes.
+    """
+    import os
+
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    found = version(root)
+    if found is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(found.date.timestamp()))

@@ -1,0 +1,69 @@
+"""Two clean builds of the same commit give byte-identical sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .conftest import ROOT, sphinx_build
+from .test_archive import PROJECT_FILES, assert_same_site, tree, write_issue
+
+
+def committed_project(tmp: Path, when: str = "2026-11-20T10:00:00Z") -> Path:
+    src = tmp / "src"
+    src.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, src / name)
+    shutil.copytree(ROOT / "issues", src / "issues")
+    for number in (2, 3):
+        write_issue(src, number + 40)  # later in 2026, after the seed
+    env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.org",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "issues"]):
+        subprocess.run(["git", *args], cwd=src, env=env, check=True)
+    return src
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
+    src = committed_project(tmp_path)
+    first = tmp_path / "first"
+    second = tmp_path / "second"
+    for out in (first, second):
+        result = sphinx_build(src, out)
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert len(tree(first)) > 20
+    assert_same_site(first, second)
+
+
+def build_with(src: Path, out: Path, **env: str) -> str:
+    """Build with extra environment variables; the home page's HTML."""
+    saved = {k: os.environ.get(k) for k in [*env, "SOURCE_DATE_EPOCH"]}
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    os.environ.update(env)
+    try:
+        result = sphinx_build(src, out)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert result.returncode == 0, result.stderr[-2000:]
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_dates_come_from_the_commit_not_the_clock(tmp_path: Path) -> None:
+    src = committed_project(tmp_path, when="2024-06-01T10:00:00Z")
+    home = build_with(src, tmp_path / "out")
+    assert "of 2024-06-01 10:00 UTC" in home  # the archive's version: the commit
+    assert "© Copyright 2024, China-US Focus." in home  # not this year
+
+
+def test_source_date_epoch_is_honoured(tmp_path: Path) -> None:
+    src = committed_project(tmp_path)
+    home = build_with(src, tmp_path / "out", SOURCE_DATE_EPOCH="1735689600")  # 2025-01-01
+    assert "© Copyright 2025, China-US Focus." in home  # the caller's date wins

@@ -110,15 +110,29 @@ def edit(old: str, new: str, text: str = VALID) -> str:
     return text.replace(old, new, 1)
 
 
-def run_cli(cwd, *args: str) -> subprocess.CompletedProcess:
+def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``python -m newsletter ARGS`` in ``cwd``, with a minimal environment."""
     return subprocess.run(
         [sys.executable, "-m", "newsletter", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **env},
     )
+
+
+#: What a project of ours needs besides its issues.
+PROJECT_FILES = ("conf.py", "publication.toml", "index.md", "_templates", "_static")
+
+
+def copy_project(dest: Path, *, issues: bool = False) -> Path:
+    """A copy of the site's project files (and the real issues if asked) at ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in (*PROJECT_FILES, *(("issues",) if issues else ())):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
+    return dest
 
 
 @pytest.fixture
@@ -157,3 +171,28 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+class served:
+    """``with served(folder) as base_url:``: a static file server on 127.0.0.1."""
+
+    def __init__(self, folder: Path) -> None:
+        import functools
+        import http.server
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+        handler = functools.partial(Quiet, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+    def __enter__(self) -> str:
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

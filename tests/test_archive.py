@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -13,11 +12,10 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
-from .conftest import ROOT, VALID, sphinx_build
+from .conftest import VALID, copy_project, sphinx_build
 from .htmltext import visible_text
 
 FIRST = dt.date(2026, 1, 2)
-PROJECT_FILES = ("conf.py", "publication.toml", "index.md", "_templates", "_static")
 
 
 def issue_text(number: int, *, title: str | None = None, topics: str = "[trade, diplomacy]",
@@ -45,13 +43,7 @@ def write_issue(src: Path, number: int, **kwargs) -> Path:
 
 def make_archive(folder: Path, count: int, draft: bool = True) -> Path:
     """A complete project of ours with ``count`` published issues and one draft."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy(source, folder / name)
+    copy_project(folder)
     for number in range(1, count + 1):
         write_issue(folder, number)
     if draft:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, sphinx_build
+from .conftest import ROOT, copy_project, sphinx_build
 from .htmltext import visible_text, words
-from .test_archive import PROJECT_FILES, write_issue
+from .test_archive import write_issue
 from .test_site import seed_sentences
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -20,13 +19,7 @@ GMAIL_CLIP = 102 * 1024
 
 
 def project(tmp: Path) -> Path:
-    src = tmp / "src"
-    src.mkdir()
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, src / name)
-    shutil.copytree(ROOT / "issues", src / "issues")
-    return src
+    return copy_project(tmp / "src", issues=True)
 
 
 def build_email(src: Path, out: Path, *options: str) -> Path:

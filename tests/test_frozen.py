@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, VALID, edit
+from .conftest import ROOT, VALID, edit, run_cli
 
 PUBLISHED = VALID.replace("status: draft", "status: published")
 #: a draft at the commit, number 3, a week later
@@ -35,17 +34,6 @@ GIT_ENV = {
 
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
-
-
-def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **env},
-    )
 
 
 def commit_all(repo: Path, message: str = "Publish") -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +13,7 @@ from hypothesis import strategies as st
 
 from newsletter import checker, publication
 
-from .conftest import ROOT, VALID, sphinx_build
-from .test_archive import PROJECT_FILES
+from .conftest import ROOT, VALID, copy_project, sphinx_build
 
 LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
 PUB = publication.load(ROOT)
@@ -89,11 +87,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", list(BAD_FILES))
 def test_build_fails_with_a_located_line_and_no_traceback(tmp_path: Path, name: str) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    for entry in PROJECT_FILES:
-        source = ROOT / entry
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, src / entry)
+    src = copy_project(tmp_path / "src")
     bad = src / "issues" / "2026" / "2026-01-30.md"
     bad.parent.mkdir(parents=True)
     bad.write_bytes(BAD_FILES[name])

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import ROOT, sphinx_build
-from .test_archive import PROJECT_FILES, assert_same_site, tree, write_issue
+from .conftest import copy_project, sphinx_build
+from .test_archive import assert_same_site, tree, write_issue
 
 
 def committed_project(tmp: Path, when: str = "2026-11-20T10:00:00Z") -> Path:
-    src = tmp / "src"
-    src.mkdir()
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, src / name)
-    shutil.copytree(ROOT / "issues", src / "issues")
+    src = copy_project(tmp / "src", issues=True)
     for number in (2, 3):
         write_issue(src, number + 40)  # later in 2026, after the seed
     env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",

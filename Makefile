@@ -21,10 +21,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The web's own checkers for make test (Nu Html Checker, axe-core), from package.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 html: $(STAMP) ## Build the web archive into _build/html (warnings are errors)
 	$(SPHINX) . _build/html
 
-test: $(STAMP) ## Run every test (lint, checker, directives, the real site)
+test: $(STAMP) $(NODE_STAMP) ## Run every test (lint, checker, site, search, email, quality gates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -53,8 +59,9 @@ format: $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Time our build against plain Sphinx (BENCHOPTS="--sizes 52,520")
+bench: $(STAMP) ## Measure builds, pages and search against plain Sphinx (BENCHOPTS="--sizes 52,520")
 	$(BIN)/python -m benchmarks.run $(BENCHOPTS)
+	$(BIN)/python -m benchmarks.search
 
-clean: ## Remove the build output (keeps .venv)
+clean: ## Remove the build output (keeps .venv and node_modules)
 	rm -rf _build

@@ -144,11 +144,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the issue page around the issue's own sections; the archive around the issues;
     # the feeds, index and sitemap of the published issues
-    from . import archive, email_edition, feeds, page
+    from . import archive, email_edition, feeds, page, search
 
     page.setup(app)
     archive.setup(app)
     feeds.setup(app)
+    search.setup(app)  # the archive's search: a Pagefind index of the issues' own text
     # the email edition of the same issues: sphinx-build -b email
     email_edition.setup(app)
 

@@ -1,0 +1,352 @@
+"""Search: a static Pagefind index of the published issues' own text, and its page.
+
+Readers search the archive on ``search.html`` (the theme's search button and
+Ctrl+K dialog submit to it as ``search.html?q=TERMS``). The page is ours
+(``_templates/search.html`` and ``_static/search.js``) and queries a Pagefind
+index that is written into the output when the build finishes, so every
+``sphinx-build`` (``make html``, the tests, previews) produces a searchable site
+that needs nothing but a static file host.
+
+What is indexed is decided here:
+
+- only published issues: Pagefind reads only their pages (:func:`index_site`),
+  where the article alone is marked ``data-pagefind-body``; drafts, the home
+  page and the lists are never found;
+- only the issue's own text: the frame that every issue repeats (header,
+  salutation, closing, revision line, the fixed section titles and the words
+  around the blocks) is excluded by :data:`EXCLUDE_SELECTORS`;
+- title, number and date as metadata, year and topics as filters, the date as a
+  sort key: attributes of the element around the article (:func:`index_attributes`).
+
+Sphinx's own search index is switched off: nothing reads it any more, and the
+theme would otherwise load the whole ``searchindex.js`` on every page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+
+from .archive import TOPICS, long_date
+from .domain import IssueRecord
+from .extension import domain_of, publication_of
+
+logger = logging.getLogger(__name__)
+
+#: the builders that write the web archive (the email builder, also HTML, does not search)
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+#: where the index is written, relative to the output directory
+BUNDLE = "pagefind"
+#: what is not the issue's own text: the frame page.py adds (``no-search``), the
+#: heading anchors, the fixed section titles, and the publication's words around
+#: the blocks (the question's invitation and "Submit your thoughts", "Source: ...")
+EXCLUDE_SELECTORS = (
+    ".no-search",
+    ".headerlink",
+    "h2",
+    ".ftw-question figcaption",
+    ".ftw-question-submit",
+    ".ftw-stat-source",
+)
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed, or wrote a bundle laid out otherwise than expected."""
+
+
+class BundleFormatError(SearchIndexError):
+    """The Pagefind bundle is not laid out as this module expects."""
+
+
+def builds_site(app: Sphinx) -> bool:
+    """Whether this build writes the web archive (html or dirhtml)."""
+    return isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name in SITE_BUILDERS
+
+
+def disable_sphinx_search(app: Sphinx) -> None:
+    """``builder-inited``: no ``searchindex.js``; Sphinx's search page is replaced by ours."""
+    if builds_site(app):
+        app.builder.search = False  # type: ignore[attr-defined]
+
+
+def index_attributes(record: IssueRecord) -> str:
+    """The attributes of the element around an issue's article: Pagefind's body, with the
+    issue's metadata, filters and sort key read from ``data-ftw-*`` attributes of it."""
+    values = {
+        "title": record.title,
+        "number": str(record.number),
+        "date": long_date(record),
+        "day": record.date.isoformat(),
+        "year": str(record.date.year),
+        **{f"topic-{index}": slug for index, slug in enumerate(record.topics)},
+    }
+    filters = ["year[data-ftw-year]"]
+    filters += [f"topic[data-ftw-topic-{index}]" for index in range(len(record.topics))]
+    attributes = {
+        **{f"data-ftw-{key}": value for key, value in values.items()},
+        "data-pagefind-meta": "title[data-ftw-title], number[data-ftw-number], date[data-ftw-date]",
+        "data-pagefind-filter": ", ".join(filters),
+        "data-pagefind-sort": "date[data-ftw-day]",
+    }
+    return "data-pagefind-body " + " ".join(
+        f'{name}="{html.escape(value)}"' for name, value in attributes.items()
+    )
+
+
+def mark_issue_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``: a published issue's article is what Pagefind indexes."""
+    record = domain_of(app.env).issues.get(pagename)
+    if not builds_site(app) or record is None or not record.published or "body" not in context:
+        return
+    context["body"] = f"<div {index_attributes(record)}>{context['body']}</div>"
+
+
+def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: ``search.html``, with the years and topics to narrow by."""
+    if not builds_site(app):
+        return
+    pub = publication_of(app.env)
+    years = sorted({r.date.year for r in domain_of(app.env).published()}, reverse=True)
+    yield (
+        "search",
+        {
+            "title": "Search",
+            "search_years": years,
+            "search_topics": list(pub.topics.items()),
+            "search_bundle": f"{BUNDLE}/pagefind.js",
+            "search_topics_page": TOPICS,
+        },
+        "search.html",
+    )
+
+
+def pagefind_config(site: Path, pages: list[str], language: str) -> dict[str, Any]:
+    """Pagefind's configuration: index exactly ``pages`` (paths relative to ``site``).
+
+    The pages are listed rather than matched by a pattern, so an issue whose page is
+    left over in an output directory from an earlier build is not found either.
+    """
+    return {
+        "site": str(site.resolve()),
+        "output_subdir": BUNDLE,
+        "glob": pages[0] if len(pages) == 1 else "{" + ",".join(pages) + "}",
+        "force_language": language,
+        "exclude_selectors": list(EXCLUDE_SELECTORS),
+        "quiet": True,
+    }
+
+
+def index_site(site: Path, pages: list[str], language: str = "en") -> None:
+    """Write the Pagefind index of ``pages`` into ``site/pagefind``, reproducibly.
+
+    The previous index is removed first, so an issue that is no longer published
+    leaves nothing behind; with no pages there is no index (the search page then
+    says that search is not available). The binary comes from the ``pagefind-bin``
+    package, a dependency pinned to the minor version :func:`make_reproducible` knows.
+    Raises :class:`SearchIndexError` when Pagefind fails.
+    """
+    import pagefind_bin
+
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+    if not pages:
+        return
+    unsafe = [page for page in pages if not re.fullmatch(r"[\w/.-]+", page)]
+    if unsafe:
+        raise SearchIndexError(f"page names Pagefind's pattern cannot list: {unsafe}")
+    # Pagefind reads its configuration from pagefind.json in its working directory:
+    # no command line limits the length of the list of pages.
+    with tempfile.TemporaryDirectory(prefix="ftw-pagefind-") as folder:
+        config = pagefind_config(site, pages, language)
+        (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        done = subprocess.run(
+            [str(pagefind_bin.get_executable())],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        output = (done.stderr or done.stdout).strip()[-2000:]
+        raise SearchIndexError(f"pagefind failed (exit {done.returncode}): {output}")
+    make_reproducible(site / BUNDLE)
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: index the published issues' pages."""
+    if exception is not None or not builds_site(app):
+        return
+    site = Path(app.builder.outdir)
+    pages = [
+        Path(app.builder.get_outfilename(record.docname)).relative_to(site).as_posix()
+        for record in domain_of(app.env).published()
+    ]
+    start = time.perf_counter()
+    try:
+        index_site(site, pages, app.config.language or "en")
+    except SearchIndexError as error:
+        logger.warning("search index: %s", error, type="newsletter", subtype="search")
+        return
+    logger.info("search index: %d issues in %.1f s", len(pages), time.perf_counter() - start)
+
+
+# -- a reproducible index ------------------------------------------------------
+#
+# Pagefind (1.5) writes its filter index and the metadata file that lists the
+# filters in hash-map order, which changes from run to run, and names the files
+# after their content: two builds of the same site differ. These files are
+# gzip-compressed CBOR after a signature; the functions below put their lists
+# in sorted order and name them after the new content, so the same site always
+# gives the same bytes. Everything else Pagefind writes is already stable.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class _Raw(bytes):
+    """A CBOR item kept as it was encoded (floats, tags, simple values)."""
+
+
+def _cbor_head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise BundleFormatError(f"integer too large for CBOR: {value}")
+
+
+def cbor_decode(data: bytes, pos: int = 0) -> tuple[Any, int]:
+    """One CBOR item of ``data`` at ``pos``, and the position after it."""
+    start = pos
+    major, info = data[pos] >> 5, data[pos] & 31
+    pos += 1
+    if info < 24:
+        value = info
+    elif info < 28:
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    else:
+        raise BundleFormatError("indefinite-length CBOR is not expected")
+    if major == 0:
+        return value, pos
+    if major == 1:
+        return -1 - value, pos
+    if major in (2, 3):
+        chunk = data[pos : pos + value]
+        return (chunk.decode("utf-8") if major == 3 else bytes(chunk)), pos + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, pos = cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        mapping = {}
+        for _ in range(value):
+            key, pos = cbor_decode(data, pos)
+            mapping[key], pos = cbor_decode(data, pos)
+        return mapping, pos
+    if major == 6:
+        _, pos = cbor_decode(data, pos)
+    return _Raw(data[start:pos]), pos
+
+
+def cbor_encode(item: Any) -> bytes:
+    """The CBOR encoding of what :func:`cbor_decode` returns."""
+    if isinstance(item, _Raw):
+        return bytes(item)
+    if isinstance(item, bool) or item is None:
+        raise BundleFormatError(f"unexpected CBOR value {item!r}")
+    if isinstance(item, int):
+        return _cbor_head(0, item) if item >= 0 else _cbor_head(1, -1 - item)
+    if isinstance(item, bytes):
+        return _cbor_head(2, len(item)) + item
+    if isinstance(item, str):
+        encoded = item.encode("utf-8")
+        return _cbor_head(3, len(encoded)) + encoded
+    if isinstance(item, list):
+        return _cbor_head(4, len(item)) + b"".join(map(cbor_encode, item))
+    if isinstance(item, dict):
+        parts = (cbor_encode(k) + cbor_encode(v) for k, v in item.items())
+        return _cbor_head(5, len(item)) + b"".join(parts)
+    raise BundleFormatError(f"unexpected CBOR value {item!r}")
+
+
+def read_chunk(path: Path) -> Any:
+    """The content of one of Pagefind's gzip-compressed CBOR files."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as error:
+        raise BundleFormatError(f"{path.name} is not gzip-compressed: {error}") from None
+    if not data.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path.name} has no Pagefind signature")
+    item, end = cbor_decode(data, len(SIGNATURE))
+    if end != len(data):
+        raise BundleFormatError(f"{path.name} has trailing data")
+    return item
+
+
+def write_chunk(folder: Path, language: str, digits: int, suffix: str, item: Any) -> str:
+    """Write ``item`` as a chunk named after its content; return the name's hash part."""
+    data = gzip.compress(SIGNATURE + cbor_encode(item), compresslevel=9, mtime=0)
+    name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{suffix.format(name)}").write_bytes(data)
+    return name
+
+
+def make_reproducible(bundle: Path) -> None:
+    """Sort the filter chunks and the metadata of every language; rename them to match."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_chunk(meta_path)
+        filters = meta[3] if isinstance(meta, list) and len(meta) == 6 else None
+        if not isinstance(filters, list) or not all(
+            isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f)
+            for f in filters
+        ):
+            raise BundleFormatError(
+                f"unexpected layout of {meta_path.name} (Pagefind {entry.get('version')})"
+            )
+        renamed = []
+        for name, chunk_hash in sorted(filters):
+            chunk_path = bundle / "filter" / f"{chunk_hash}.pf_filter"
+            chunk = read_chunk(chunk_path)
+            if not (isinstance(chunk, list) and len(chunk) == 2 and isinstance(chunk[1], list)):
+                raise BundleFormatError(f"unexpected layout of {chunk_path.name}")
+            chunk[1].sort(key=lambda value: cbor_encode(value[0]))
+            chunk_path.unlink()
+            renamed.append(
+                [name, write_chunk(bundle / "filter", language, 7, "{}.pf_filter", chunk)]
+            )
+        meta[3] = renamed
+        meta_path.unlink()
+        info["hash"] = write_chunk(bundle, language, 10, "pagefind.{}.pf_meta", meta)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def setup(app: Sphinx) -> None:
+    """Wire the search into the build (called from :func:`newsletter.extension.setup`)."""
+    app.connect("builder-inited", disable_sphinx_search)
+    app.connect("html-page-context", mark_issue_page)
+    app.connect("html-collect-pages", search_page)
+    app.connect("build-finished", build_index)

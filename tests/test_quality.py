@@ -1,0 +1,226 @@
+"""Readers' quality gates, checked by the web's own tools.
+
+The Nu Html Checker (npm ``vnu-jar`` on Java) validates every page; axe-core
+audits pages in headless Chromium in light and dark mode; the browser measures
+weight, phone layout, keyboard reach and print. Each checker is also run on a
+deliberately broken page, to prove it can fail.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, served, sphinx_build
+from .test_archive import make_archive, write_issue
+
+NODE = ROOT / "node_modules"
+VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = NODE / "axe-core" / "axe.min.js"
+BROKEN = ROOT / "tests" / "fixtures" / "broken-page.html"
+ARTIFACTS = ROOT / "test-artifacts"
+MAX_ISSUE_PAGE_BYTES = 800 * 1024
+
+ISSUE = "issues/2026/2026-01-23.html"
+AUDITED = ["index.html", ISSUE, "years/2026.html", "topics/trade.html", "search.html?q=Greenland"]
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: make test installs it with npm (package.json)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("quality")
+    src = make_archive(tmp / "src", 0, draft=False)
+    for number in (5, 6, 7):  # the weeks after the seed issue (No. 1, 23 January)
+        write_issue(src, number)
+    write_issue(src, 8, status="draft", title="A draft")
+    shutil.copy(
+        ROOT / "issues" / "2026" / "2026-01-23.md", src / "issues" / "2026" / "2026-01-23.md"
+    )
+    out = tmp / "out"
+    result = sphinx_build(src, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    with served(site) as url:
+        yield url
+
+
+# -- valid HTML ----------------------------------------------------------------
+
+
+def vnu(*paths: Path) -> list[dict]:
+    """The Nu Html Checker's errors for ``paths``."""
+    result = subprocess.run(
+        ["java", "-jar", str(require(VNU)), "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return json.loads(result.stderr or '{"messages": []}')["messages"]
+
+
+def test_every_page_is_valid_html(site: Path) -> None:
+    pages = [
+        p
+        for p in site.rglob("*.html")
+        if not {"_static", ".doctrees"} & set(p.relative_to(site).parts)
+    ]
+    assert len(pages) > 15
+    errors = vnu(*pages)
+    shown = [f"{Path(e['url']).name}:{e.get('lastLine')}: {e['message']}" for e in errors]
+    assert shown == []
+
+
+def test_the_validator_catches_a_broken_page() -> None:
+    assert len(vnu(BROKEN)) >= 2
+
+
+# -- accessible ----------------------------------------------------------------
+
+
+def axe_violations(page, url: str) -> list[str]:
+    page.goto(url, wait_until="networkidle")
+    page.add_script_tag(path=str(require(AXE)))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
+    )
+    return found
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("path", AUDITED)
+def test_no_serious_accessibility_violation(browser, base_url: str, path: str, mode: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(
+        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+    )
+    page = context.new_page()
+    try:
+        assert axe_violations(page, base_url + path) == []
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+    finally:
+        context.close()
+
+
+def test_axe_catches_a_broken_page(browser) -> None:
+    page = browser.new_page()
+    try:
+        found = axe_violations(page, BROKEN.as_uri())
+    finally:
+        page.close()
+    assert any(v.startswith("image-alt") for v in found), found
+
+
+def test_search_opens_from_the_keyboard(browser, base_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(base_url + ISSUE, wait_until="networkidle")
+        page.keyboard.press("Control+k")
+        page.wait_for_timeout(300)
+        focused = page.evaluate("document.activeElement && document.activeElement.name")
+        assert focused == "q"
+        page.keyboard.type("Greenland")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search.html?q=Greenland*")
+    finally:
+        page.close()
+
+
+def test_every_link_of_an_issue_is_reached_with_tab(browser, base_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(base_url + ISSUE, wait_until="networkidle")
+        wanted = set(page.evaluate(
+            """() => [...document.querySelectorAll('article a[href]')]
+                 .filter(a => a.offsetParent !== null && !a.classList.contains('headerlink'))
+                 .map(a => a.href)"""
+        ))  # fmt: skip
+        reached = set()
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            href = page.evaluate("document.activeElement && document.activeElement.href")
+            if href:
+                reached.add(href)
+            if wanted <= reached:
+                break
+        assert wanted - reached == set()
+        assert len(wanted) >= 8
+    finally:
+        page.close()
+
+
+# -- readable on a phone, light, printable -------------------------------------
+
+
+def test_issue_page_fits_a_phone(browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(base_url + ISSUE, wait_until="networkidle")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "issue-375.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('figure.ftw-block')].map(f => {
+                 const r = f.getBoundingClientRect(); return [r.left, r.right, f.scrollWidth, f.clientWidth]; })"""
+        )
+        assert len(boxes) == 3
+        for left, right, scroll_width, client_width in boxes:
+            assert left >= 0 and right <= 375 and scroll_width <= client_width
+    finally:
+        page.close()
+
+
+def downloaded(browser, url: str) -> tuple[int, int]:
+    """(bytes, requests) a fresh browser downloads to show ``url``, everything counted."""
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, int] = {}
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_timeout(300)
+    finally:
+        context.close()
+    return sum(sizes.values()), len(sizes)
+
+
+def test_issue_page_is_light(browser, base_url: str) -> None:
+    weight, requests = downloaded(browser, base_url + ISSUE)
+    assert weight <= MAX_ISSUE_PAGE_BYTES, (weight, requests)
+
+
+def test_issue_prints_without_navigation_and_with_its_links(browser, base_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(base_url + ISSUE, wait_until="networkidle")
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            """() => ['.bd-sidebar-primary', '.bd-header', '.prev-next-area', '.bd-sidebar-secondary']
+                 .map(s => document.querySelector(s)).filter(Boolean)
+                 .map(e => getComputedStyle(e).display)"""
+        )
+        assert hidden and set(hidden) == {"none"}
+        shown = page.evaluate(
+            """() => getComputedStyle(document.querySelector('.ftw-stat-source a'), '::after').content"""
+        )
+        assert "defensenews.com" in shown
+        page.pdf(path=str(ARTIFACTS / "issue-print.pdf"))
+    finally:
+        page.close()

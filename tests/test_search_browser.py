@@ -1,0 +1,394 @@
+"""Search as readers use it: the built site served on 127.0.0.1, in headless Chromium.
+
+The archive is made like test_archive's (numbered weekly issues from 2 January 2026)
+with the real seed issue as No. 4, an issue that mentions Greenland once (with accented
+names), one from 2025 that mentions Greenland too, and a draft with a word of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from newsletter import search
+
+from .conftest import SEED, sphinx_build
+from .test_archive import issue_text, make_archive
+
+COUNT = 14  # more than one page of results (ten) for a word of every generated issue
+DRAFT_WORD = "Quetzalcoatlus"
+SEED_TITLE = "Davos, Greenland and talks in Abu Dhabi"
+ACCENTS = (
+    "Ministers met in São Paulo and Türkiye before Greenland came up, once. "
+    "China’s exports rose 3.5% in Zürich."
+)
+
+
+def write(src: Path, relative: str, text: str) -> None:
+    path = src / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("search")
+    src = make_archive(tmp / "src", COUNT, draft=False)
+    # the real seed issue is No. 4 of this archive, on its own date (2026-01-23)
+    write(
+        src,
+        "issues/2026/2026-01-23.md",
+        SEED.read_text("utf-8").replace("number: 1\n", "number: 4\n"),
+    )
+    relative, text = issue_text(5, topics="[europe, energy]")
+    write(src, relative, text.replace("A brief of week 5 about word5.", ACCENTS))
+    relative, text = issue_text(COUNT + 1, title="Polar year", topics="[arctic]")
+    date = Path(relative).stem  # a later date, moved back into 2025
+    text = text.replace(f"date: {date}", "date: 2025-12-26")
+    write(src, "issues/2025/2025-12-26.md", text.replace("A brief", "Greenland in a brief"))
+    relative, text = issue_text(COUNT + 2, title="Secret draft", status="draft", topics="[taiwan]")
+    write(src, relative, text.replace("A brief of week", f"{DRAFT_WORD} in a brief of week"))
+    out = tmp / "out"
+    result = sphinx_build(src, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(browser, server: str):
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def settled(page) -> None:
+    page.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=15_000)
+
+
+def open_search(page, server: str, query: str) -> None:
+    page.goto(f"{server}search.html?{query}")
+    settled(page)
+
+
+def status(page) -> str:
+    return page.locator("#ftw-s-status").inner_text().strip()
+
+
+def headings(page) -> list[str]:
+    return [h.strip() for h in page.locator(".ftw-s-heading").all_inner_texts()]
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+# -- what is found ----------------------------------------------------------------
+
+
+def test_greenland_lists_the_seed_issue_first(page, server: str) -> None:
+    open_search(page, server, "q=Greenland")
+    assert status(page) == "3 issues match “Greenland”."
+    found = headings(page)
+    assert found[0] == f"No. 4 · 23 January 2026 · {SEED_TITLE}"
+    assert {found[1], found[2]} == {
+        "No. 5 · 30 January 2026 · Issue 5 title",
+        f"No. {COUNT + 1} · 26 December 2025 · Polar year",
+    }
+    first = page.locator(".ftw-s-result").first
+    assert first.locator(".ftw-s-excerpt mark").first.inner_text() in ("Greenland", "Greenland,")
+    link = first.locator("a.ftw-s-title").get_attribute("href")
+    assert urlsplit(link).path == "/issues/2026/2026-01-23.html"
+    assert parse_qs(urlsplit(link).query) == {"highlight": ["Greenland"]}
+
+
+def test_a_word_beginning_finds_the_word(page, server: str) -> None:
+    open_search(page, server, "q=Greenl")
+    assert headings(page)[0].endswith(SEED_TITLE)
+    assert "<mark>Greenland" in page.locator(".ftw-s-excerpt").first.inner_html()
+
+
+def test_phrases_in_quotes(page, server: str) -> None:
+    open_search(page, server, "q=%22rare-earth+minerals%22")
+    assert status(page) == '1 issue matches “"rare-earth minerals"”.'
+    assert headings(page) == [f"No. 4 · 23 January 2026 · {SEED_TITLE}"]
+    assert (
+        "<mark>rare-earth</mark> <mark>minerals</mark>"
+        in page.locator(".ftw-s-excerpt").inner_html()
+    )
+    open_search(page, server, "q=%22minerals+rare-earth%22")
+    assert headings(page) == []
+    assert status(page).startswith("No issue matches")
+
+
+def test_a_phrase_and_words_together(page, server: str) -> None:
+    open_search(page, server, "q=Trump+%E2%80%9Crare-earth+minerals%E2%80%9D")  # curly quotes
+    assert headings(page) == [f"No. 4 · 23 January 2026 · {SEED_TITLE}"]
+    open_search(page, server, "q=Zürich+%22rare-earth+minerals%22")
+    assert headings(page) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=U.S.", SEED_TITLE),
+        ("q=%24900.6", SEED_TITLE),  # $900.6
+        ("q=%22%24900.6+billion%22", SEED_TITLE),
+        ("q=2026+NDAA", SEED_TITLE),
+        ("q=Mar-a-Lago", SEED_TITLE),
+        ("q=GREENLAND+zelenskiy", SEED_TITLE),
+        ("q=sao+paulo", "Issue 5 title"),
+        ("q=TURKIYE", "Issue 5 title"),
+        ("q=zurich", "Issue 5 title"),
+        ("q=china%E2%80%99s+exports", "Issue 5 title"),  # China’s
+        ("q=3.5%25", "Issue 5 title"),
+    ],
+)
+def test_punctuation_case_and_accents(page, server: str, query: str, expected: str) -> None:
+    open_search(page, server, query)
+    assert headings(page), status(page)
+    assert headings(page)[0].endswith(expected)
+
+
+def test_every_word_must_be_found(page, server: str) -> None:
+    # Pagefind alone would ignore the word it cannot find and list the Greenland issues
+    for query in ("q=Greenland+zanzibarquux", "q=word99", "q=abc123def"):
+        open_search(page, server, query)
+        assert headings(page) == [], query
+        assert status(page).startswith("No issue matches"), query
+
+
+# -- what is never found ------------------------------------------------------------
+
+
+def test_a_nonsense_word_says_so_and_suggests_the_topics(page, server: str) -> None:
+    open_search(page, server, "q=xyzzyplugh")
+    assert headings(page) == []
+    assert status(page) == (
+        "No issue matches “xyzzyplugh”. Check the spelling or use fewer words, "
+        "or browse the topics."
+    )
+    link = page.locator("#ftw-s-status a")
+    assert link.inner_text() == "browse the topics"
+    link.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/topics/index.html"
+
+
+def test_drafts_are_never_found(page, server: str) -> None:
+    for query in (f"q={DRAFT_WORD}", f"q={DRAFT_WORD[:6]}", "q=Secret+draft"):
+        open_search(page, server, query)
+        assert headings(page) == [], query
+
+
+def test_the_frame_and_the_interface_are_not_searched(page, server: str) -> None:
+    # the salutation, the closing, the revision line, the section titles and the words
+    # around the question block are the same in every issue
+    for query in (
+        "q=Dear+Focus+Reader",
+        "q=%22Hong+Kong%22",
+        "q=First+published",
+        "q=%22Quote+of+the+Week%22",
+        "q=%22chance+to+be+featured%22",
+        "q=DRAFT",
+        "q=January",  # an issue's date is its metadata, not its text
+    ):
+        open_search(page, server, query)
+        assert headings(page) == [], query
+
+
+# -- narrowing, order, pages ------------------------------------------------------------
+
+
+def test_a_topic_that_excludes_the_issue_hides_it(page, server: str) -> None:
+    open_search(page, server, "q=Greenland&topic=europe")
+    assert status(page) == "1 issue matches “Greenland” on Europe."
+    assert headings(page) == ["No. 5 · 30 January 2026 · Issue 5 title"]
+    assert page.locator("select[name=topic]").input_value() == "europe"
+    page.locator("select[name=topic]").select_option("arctic")
+    settled(page)
+    assert params(page) == {"q": ["Greenland"], "topic": ["arctic"]}
+    assert [h.split(" · ")[2] for h in headings(page)] == [SEED_TITLE, "Polar year"]
+    page.locator("select[name=topic]").select_option("taiwan")
+    settled(page)
+    assert headings(page) == []
+    assert "Search all years and topics" in status(page)
+
+
+def test_the_year_narrows_and_is_in_the_url(page, server: str) -> None:
+    open_search(page, server, "q=Greenland&year=2025")
+    assert headings(page) == [f"No. {COUNT + 1} · 26 December 2025 · Polar year"]
+    page.locator("select[name=year]").select_option("2026")
+    settled(page)
+    assert params(page) == {"q": ["Greenland"], "year": ["2026"]}
+    assert len(headings(page)) == 2
+    assert page.locator("select[name=year] option").all_inner_texts() == [
+        "All years",
+        "2026",
+        "2025",
+    ]
+
+
+def test_newest_first(page, server: str) -> None:
+    open_search(page, server, "q=Greenland&sort=newest")
+    assert [h.split(" · ")[1] for h in headings(page)] == [
+        "30 January 2026",
+        "23 January 2026",
+        "26 December 2025",
+    ]
+
+
+def test_a_topic_without_words_lists_its_issues(page, server: str) -> None:
+    open_search(page, server, "topic=arctic")
+    assert status(page) == "2 issues on The Arctic, newest first."
+    assert [h.split(" · ")[2] for h in headings(page)] == [SEED_TITLE, "Polar year"]
+
+
+def test_more_results_come_ten_at_a_time(page, server: str) -> None:
+    open_search(page, server, "q=brief")
+    count = COUNT - 1  # every generated issue but the seed, the 2025 one included
+    assert status(page) == f"{count} issues match “brief”."
+    assert len(headings(page)) == 10
+    page.locator("#ftw-s-more").click()
+    settled(page)
+    assert len(headings(page)) == count
+    assert page.locator("#ftw-s-more").is_hidden()
+
+
+def test_typing_searches_and_keeps_the_url(page, server: str) -> None:
+    page.goto(f"{server}search.html")
+    settled(page)
+    assert status(page) == ""
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.type("rare-earth")
+    page.keyboard.press("Enter")
+    settled(page)
+    assert params(page) == {"q": ["rare-earth"]}
+    assert headings(page)[0].endswith(SEED_TITLE)
+
+
+# -- one search experience -------------------------------------------------------------------
+
+
+def test_ctrl_k_on_an_issue_page_leads_to_the_search_page(page, server: str) -> None:
+    page.goto(f"{server}issues/2026/2026-01-30.html")
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.fill("Greenl")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=Greenl$"))
+    settled(page)
+    assert headings(page)[0].endswith(SEED_TITLE)
+
+
+def test_the_sidebar_search_button_opens_the_same_dialog(page, server: str) -> None:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{server}index.html")
+    page.locator(".search-button-field").first.click()
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.fill("NDAA")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=NDAA$"))
+    settled(page)
+    assert headings(page) == [f"No. 4 · 23 January 2026 · {SEED_TITLE}"]
+
+
+def test_the_matches_are_highlighted_on_the_issue_page(page, server: str) -> None:
+    open_search(page, server, "q=Bessent")
+    page.locator("a.ftw-s-title").first.click()
+    page.wait_for_selector("span.highlighted")
+    assert page.locator("span.highlighted").first.inner_text() == "Bessent"
+
+
+def test_no_page_downloads_sphinx_search_index(page, server: str, site: Path) -> None:
+    assert not (site / "searchindex.js").exists()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server}issues/2026/2026-01-23.html")
+    page.wait_for_load_state("networkidle")
+    assert requested and not [url for url in requested if "searchindex" in url or "pagefind" in url]
+
+
+# -- the index on disk ---------------------------------------------------------------------
+
+
+def bundle_files(site: Path) -> dict[str, bytes]:
+    folder = site / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_index_holds_the_published_issues_only(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["en"]["page_count"] == COUNT + 1  # the draft is not in it
+    fragments = b"".join(
+        gzip.decompress(p.read_bytes()) for p in (site / "pagefind" / "fragment").iterdir()
+    ).decode("utf-8")
+    assert DRAFT_WORD not in fragments and "Secret draft" not in fragments
+    for frame in ("Dear Focus Reader", "Hong Kong", "First published", "We want to hear from you",
+                  "Submit your thoughts", "Source:", "This Week.", "No. 4"):  # fmt: skip
+        assert frame not in fragments, frame
+
+
+def test_indexing_again_gives_the_same_bytes(tmp_path: Path, site: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".doctrees"))
+    pages = sorted(
+        p.relative_to(copy).as_posix()
+        for p in copy.glob("issues/*/*.html")
+        if "data-pagefind-body" in p.read_text("utf-8")
+    )
+    assert len(pages) == COUNT + 1
+    for _ in range(3):  # Pagefind alone writes its filters in a different order each run
+        search.index_site(copy, pages)
+        assert bundle_files(copy) == bundle_files(site)
+    meta = next((copy / "pagefind").glob("*.pf_meta"))
+    data = gzip.decompress(meta.read_bytes())
+    item, end = search.cbor_decode(data, len(search.SIGNATURE))
+    assert end == len(data) and search.cbor_encode(item) == data[len(search.SIGNATURE) :]
+
+
+def test_a_removed_issue_leaves_the_index(tmp_path: Path) -> None:
+    src = make_archive(tmp_path / "src", 2, draft=False)
+    out = tmp_path / "out"
+    for removed in (False, True):
+        if removed:
+            (src / "issues" / "2026" / "2026-01-09.md").unlink()
+        result = sphinx_build(src, out)
+        assert result.returncode == 0, result.stderr[-3000:]
+        entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        assert entry["languages"]["en"]["page_count"] == (1 if removed else 2)
+    # Sphinx leaves the removed issue's page in the output; the index does not list it
+    assert (out / "issues" / "2026" / "2026-01-09.html").exists()

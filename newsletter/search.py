@@ -152,6 +152,79 @@ def pagefind_config(site: Path, pages: list[str], language: str) -> dict[str, An
     }
 
 
+class Indexing:
+    """One run of Pagefind over the published issues' pages, started in the background.
+
+    Pagefind only reads issue pages, which are all written by the time the
+    archive's own pages are made: it runs while those are rendered, and the
+    build waits for it at the end. When the pages and the settings are exactly
+    those of the index already there, nothing runs at all.
+    """
+
+    def __init__(self, site: Path, pages: list[str], language: str, stamp: Path) -> None:
+        self.site, self.pages, self.language, self.stamp = site, pages, language, stamp
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        digest = hashlib.sha256(f"{self.language}\n{pagefind_version()}\n".encode())
+        for page in self.pages:
+            digest.update(page.encode() + b"\0")
+            digest.update((self.site / page).read_bytes())
+        return digest.hexdigest()
+
+    @property
+    def current(self) -> bool:
+        """Is the index in ``site`` already the index of these pages?"""
+        entry = self.site / BUNDLE / "pagefind-entry.json"
+        stamp = self.stamp.read_text(encoding="utf-8") if self.stamp.is_file() else ""
+        return bool(self.pages) and entry.is_file() and stamp == self.fingerprint
+
+    def start(self) -> None:
+        import pagefind_bin
+
+        shutil.rmtree(self.site / BUNDLE, ignore_errors=True)
+        self.stamp.unlink(missing_ok=True)
+        if not self.pages:
+            return
+        unsafe = [page for page in self.pages if not re.fullmatch(r"[\w/.-]+", page)]
+        if unsafe:
+            raise SearchIndexError(f"page names Pagefind's pattern cannot list: {unsafe}")
+        # Pagefind reads its configuration from pagefind.json in its working directory:
+        # no command line limits the length of the list of pages.
+        self.folder = tempfile.TemporaryDirectory(prefix="ftw-pagefind-")
+        config = pagefind_config(self.site, self.pages, self.language)
+        (Path(self.folder.name) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        self.process = subprocess.Popen(
+            [str(pagefind_bin.get_executable())],
+            cwd=self.folder.name,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def finish(self) -> None:
+        """Wait for Pagefind, then make its output reproducible and remember its inputs."""
+        if self.process is None:
+            return
+        out, err = self.process.communicate()
+        if self.folder is not None:
+            self.folder.cleanup()
+        if self.process.returncode != 0:
+            output = (err or out).strip()[-2000:]
+            raise SearchIndexError(f"pagefind failed (exit {self.process.returncode}): {output}")
+        make_reproducible(self.site / BUNDLE)
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp.write_text(self.fingerprint, encoding="utf-8")
+
+
+def pagefind_version() -> str:
+    from importlib.metadata import version
+
+    return version("pagefind-bin")
+
+
 def index_site(site: Path, pages: list[str], language: str = "en") -> None:
     """Write the Pagefind index of ``pages`` into ``site/pagefind``, reproducibly.
 
@@ -161,48 +234,65 @@ def index_site(site: Path, pages: list[str], language: str = "en") -> None:
     package, a dependency pinned to the minor version :func:`make_reproducible` knows.
     Raises :class:`SearchIndexError` when Pagefind fails.
     """
-    import pagefind_bin
-
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)
-    if not pages:
-        return
-    unsafe = [page for page in pages if not re.fullmatch(r"[\w/.-]+", page)]
-    if unsafe:
-        raise SearchIndexError(f"page names Pagefind's pattern cannot list: {unsafe}")
-    # Pagefind reads its configuration from pagefind.json in its working directory:
-    # no command line limits the length of the list of pages.
-    with tempfile.TemporaryDirectory(prefix="ftw-pagefind-") as folder:
-        config = pagefind_config(site, pages, language)
-        (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        done = subprocess.run(
-            [str(pagefind_bin.get_executable())],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        output = (done.stderr or done.stdout).strip()[-2000:]
-        raise SearchIndexError(f"pagefind failed (exit {done.returncode}): {output}")
-    make_reproducible(site / BUNDLE)
+    with tempfile.TemporaryDirectory(prefix="ftw-stamp-") as folder:
+        run = Indexing(site, pages, language, Path(folder) / "stamp")
+        run.start()
+        run.finish()
 
 
-def build_index(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: index the published issues' pages."""
-    if exception is not None or not builds_site(app):
-        return
+def _published_pages(app: Sphinx) -> list[str]:
     site = Path(app.builder.outdir)
-    pages = [
+    return [
         Path(app.builder.get_outfilename(record.docname)).relative_to(site).as_posix()
         for record in domain_of(app.env).published()
     ]
-    start = time.perf_counter()
+
+
+def start_index(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: the issue pages are written; start indexing them."""
+    app.newsletter_indexing = None  # type: ignore[attr-defined]
+    if not builds_site(app):
+        return []
+    run = Indexing(
+        Path(app.builder.outdir),
+        _published_pages(app),
+        app.config.language or "en",
+        Path(app.doctreedir) / "newsletter-search-inputs",
+    )
+    run.start_time = time.perf_counter()  # type: ignore[attr-defined]
+    if run.current:
+        logger.info("search index: unchanged, %d issues", len(run.pages))
+        return []
     try:
-        index_site(site, pages, app.config.language or "en")
+        run.start()
+    except SearchIndexError as error:
+        logger.warning("search index: %s", error, type="newsletter", subtype="search")
+        return []
+    app.newsletter_indexing = run  # type: ignore[attr-defined]
+    return []
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: wait for the index started by :func:`start_index`."""
+    run: Indexing | None = getattr(app, "newsletter_indexing", None)
+    if run is None:
+        return
+    app.newsletter_indexing = None  # type: ignore[attr-defined]
+    if exception is not None:
+        if run.process is not None:
+            run.process.kill()
+            run.process.communicate()
+        return
+    try:
+        run.finish()
     except SearchIndexError as error:
         logger.warning("search index: %s", error, type="newsletter", subtype="search")
         return
-    logger.info("search index: %d issues in %.1f s", len(pages), time.perf_counter() - start)
+    logger.info(
+        "search index: %d issues in %.1f s",
+        len(run.pages),
+        time.perf_counter() - run.start_time,  # type: ignore[attr-defined]
+    )
 
 
 # -- a reproducible index ------------------------------------------------------
@@ -349,4 +439,5 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", disable_sphinx_search)
     app.connect("html-page-context", mark_issue_page)
     app.connect("html-collect-pages", search_page)
+    app.connect("html-collect-pages", start_index, priority=100)  # before the archive's pages
     app.connect("build-finished", build_index)

@@ -378,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--sizes", type=sizes_list, default=[52, 520], help="archive sizes (default 52,520)")
+    parser.add_argument(
+        "--sizes", type=sizes_list, default=[52, 520], help="archive sizes (default 52,520)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="clean builds per project (1)")
     parser.add_argument(
         "--repeat-small",

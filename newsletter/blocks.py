@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst import Directive
 
 from . import publication, validators
 
@@ -210,12 +210,6 @@ class QuestionDirective(BlockDirective):
 BLOCK_DIRECTIVES: dict[str, type[BlockDirective]] = {
     cls.name: cls for cls in (QuoteDirective, StatDirective, QuestionDirective)
 }
-
-
-def register_with_docutils() -> None:
-    """Make the blocks known to docutils' own directive registry (plain reST use)."""
-    for name, cls in BLOCK_DIRECTIVES.items():
-        directives.register_directive(name, cls)
 
 
 # -- HTML visitors -------------------------------------------------------------

@@ -25,21 +25,24 @@ class ScaffoldError(Exception):
     """The issue cannot be written (it exists, or the date is not a date)."""
 
 
-def latest_issue(root: Path, pub: Publication) -> issuefile.IssueMeta | None:
-    """The front matter of the issue with the latest date, if any."""
-    metas = [checker.check_file(path, root, pub).meta for path in checker.issue_paths(root)]
-    dated = [m for m in metas if m.date is not None]
-    return max(dated, key=lambda m: m.date) if dated else None  # type: ignore[arg-type, return-value]
+def archive_metas(root: Path, pub: Publication) -> list[issuefile.IssueMeta]:
+    """The front matter of every issue of the archive, each file read once."""
+    metas = []
+    for path in checker.issue_paths(root):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        metas.append(issuefile.read(checker.display_path(path, root), raw, pub).meta)
+    return metas
 
 
 def next_issue(root: Path, pub: Publication, date: str | None = None) -> tuple[Path, str]:
     """The path and text of the next issue (``date`` as YYYY-MM-DD overrides the default)."""
-    latest = latest_issue(root, pub)
-    numbers = [
-        n
-        for path in checker.issue_paths(root)
-        if (n := checker.check_file(path, root, pub).meta.number) is not None
-    ]
+    metas = archive_metas(root, pub)
+    dated = [m for m in metas if m.date is not None]
+    latest = max(dated, key=lambda m: m.date) if dated else None  # type: ignore[arg-type, return-value]
+    numbers = [m.number for m in metas if m.number is not None]
     if date is not None:
         try:
             when = dt.date.fromisoformat(date)

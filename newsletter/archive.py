@@ -25,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 from . import history, publication
 from .domain import IssueRecord
 from .extension import domain_of, is_issue, publication_of
+from .generated_pages import only_changed
 
 YEARS = "years/index"
 TOPICS = "topics/index"
@@ -110,7 +111,7 @@ def entry(record: IssueRecord, pub: publication.Publication) -> dict[str, Any]:
 
 
 def archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: the years and topics pages, from the records."""
+    """The years and topics pages, from the records."""
     pub = publication_of(app.env)
     newest_first = list(reversed(domain_of(app.env).published()))
     by_year: dict[int, list[IssueRecord]] = {}
@@ -146,6 +147,11 @@ def archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             {"title": f"Topic: {name}", "issues": [entry(r, pub) for r in items]},
             "newsletter/issues.html",
         )
+
+
+def archive_pages_to_write(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: those of :func:`archive_pages` that changed."""
+    return only_changed(app, archive_pages(app))
 
 
 # -- the page contexts ---------------------------------------------------------
@@ -186,5 +192,5 @@ def page_context(
 def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", outdated_issues)
     app.connect("env-get-updated", pages_to_rewrite)
-    app.connect("html-collect-pages", archive_pages)
+    app.connect("html-collect-pages", archive_pages_to_write)
     app.connect("html-page-context", page_context)

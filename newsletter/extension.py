@@ -144,9 +144,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the issue page around the issue's own sections; the archive around the issues;
     # the feeds, index and sitemap of the published issues
-    from . import archive, email_edition, feeds, page, search
+    from . import archive, email_edition, feeds, generated_pages, page, search, speedups
 
     page.setup(app)
+    generated_pages.setup(app)  # the years, topics and search pages: written when changed
+    speedups.setup(app)  # compiled templates kept between builds; no collection at exit
     archive.setup(app)
     feeds.setup(app)
     search.setup(app)  # the archive's search: a Pagefind index of the issues' own text

@@ -44,6 +44,7 @@ from sphinx.util import logging
 from .archive import TOPICS, long_date
 from .domain import IssueRecord
 from .extension import domain_of, publication_of
+from .generated_pages import build_stamp, only_changed
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,12 @@ def mark_issue_page(
 
 
 def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: ``search.html``, with the years and topics to narrow by."""
+    """``html-collect-pages``: ``search.html``, with the years and topics to narrow by
+    (written only when it changed)."""
+    return only_changed(app, _search_page(app))
+
+
+def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not builds_site(app):
         return
     pub = publication_of(app.env)
@@ -159,6 +165,14 @@ class Indexing:
     archive's own pages are made: it runs while those are rendered, and the
     build waits for it at the end. When the pages and the settings are exactly
     those of the index already there, nothing runs at all.
+
+    Pagefind names its fragments and chunks after their content and does not
+    compress and write again a file that is already there, which is most of its
+    work: after an edit to one issue only that issue's fragment and the chunks
+    of the words that changed are new. So the previous bundle is kept for it
+    when the previous run finished (its stamp says so), and what the new index
+    no longer refers to is removed afterwards (:func:`prune_bundle`): the bundle
+    is the one a run into an empty directory writes.
     """
 
     def __init__(self, site: Path, pages: list[str], language: str, stamp: Path) -> None:
@@ -184,7 +198,9 @@ class Indexing:
     def start(self) -> None:
         import pagefind_bin
 
-        shutil.rmtree(self.site / BUNDLE, ignore_errors=True)
+        if not self.stamp.is_file() or not self.pages:
+            # the last run did not finish (or there is nothing to index): start afresh
+            shutil.rmtree(self.site / BUNDLE, ignore_errors=True)
         self.stamp.unlink(missing_ok=True)
         if not self.pages:
             return
@@ -196,6 +212,7 @@ class Indexing:
         self.folder = tempfile.TemporaryDirectory(prefix="ftw-pagefind-")
         config = pagefind_config(self.site, self.pages, self.language)
         (Path(self.folder.name) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        self.started_ns = time.time_ns()
         self.process = subprocess.Popen(
             [str(pagefind_bin.get_executable())],
             cwd=self.folder.name,
@@ -215,6 +232,7 @@ class Indexing:
             output = (err or out).strip()[-2000:]
             raise SearchIndexError(f"pagefind failed (exit {self.process.returncode}): {output}")
         make_reproducible(self.site / BUNDLE)
+        prune_bundle(self.site / BUNDLE, self.started_ns)
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         self.stamp.write_text(self.fingerprint, encoding="utf-8")
 
@@ -257,7 +275,7 @@ def start_index(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
         Path(app.builder.outdir),
         _published_pages(app),
         app.config.language or "en",
-        Path(app.doctreedir) / "newsletter-search-inputs",
+        build_stamp(app, "search-inputs"),
     )
     run.start_time = time.perf_counter()  # type: ignore[attr-defined]
     if run.current:
@@ -432,6 +450,49 @@ def make_reproducible(bundle: Path) -> None:
     entry_path.write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+
+
+def referenced_files(bundle: Path) -> set[Path]:
+    """The files of the index that ``pagefind-entry.json`` leads to: the metadata of each
+    language, and the fragments, word chunks and filter chunks that it lists."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    found = {bundle / "pagefind-entry.json"}
+    for info in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_chunk(meta_path)
+        try:
+            found.add(meta_path)
+            found.update(bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1])
+            found.update(bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2])
+            found.update(bundle / "filter" / f"{f[1]}.pf_filter" for f in meta[3])
+        except (IndexError, KeyError, TypeError) as error:
+            raise BundleFormatError(f"unexpected layout of {meta_path.name}: {error}") from None
+    return found
+
+
+#: the files Pagefind names after their content, and writes only when they are missing
+CONTENT_NAMED = ("fragment/*.pf_fragment", "index/*.pf_index", "filter/*.pf_filter", "*.pf_meta")
+#: how much earlier than the clock a file system may stamp a file just written
+CLOCK_SLACK_NS = 50_000_000
+
+
+def prune_bundle(bundle: Path, started_ns: int) -> None:
+    """Remove what the index written since ``started_ns`` does not use.
+
+    Content-named files stay only when the index refers to them; every other file
+    Pagefind writes on each run (its scripts, styles and WebAssembly), so one it did
+    not write in this run is left from another configuration.
+    """
+    keep = referenced_files(bundle)
+    content_named = {path for pattern in CONTENT_NAMED for path in bundle.glob(pattern)}
+    for path in sorted(bundle.rglob("*"), reverse=True):
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path not in keep and (
+            path in content_named or path.stat().st_mtime_ns < started_ns - CLOCK_SLACK_NS
+        ):
+            path.unlink()
 
 
 def setup(app: Sphinx) -> None:

@@ -212,6 +212,52 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     same_as_clean("added")
     write_issue(src, 3, title="A new title", topics="[energy, europe]")
     same_as_clean("title")
+    path = write_issue(src, 2)  # a word of its text: a new search fragment, the old one gone
+    path.write_text(path.read_text(encoding="utf-8").replace("word2", "wordtwo"), encoding="utf-8")
+    same_as_clean("text")
+    write_issue(src, 4, status="draft")  # taken back: out of the lists and the search index
+    same_as_clean("unpublished")
+
+
+def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
+    src = make_archive(tmp_path / "src", 4)
+    out = build(src, tmp_path / "out")
+    generated = ["search.html", "years/index.html", "years/2026.html", "topics/index.html"]
+    generated += ["topics/trade.html", "topics/energy.html"]
+
+    def stamps() -> dict[str, int]:
+        return {name: (out / name).stat().st_mtime_ns for name in generated}
+
+    before = stamps()
+    build(src, out)
+    assert stamps() == before
+    write_issue(src, 2, title="Renamed", topics="[energy]")
+    build(src, out)
+    after = stamps()
+    rewritten = sorted(name for name in generated if after[name] != before[name])
+    # the year and both topics list it; the counts of the topics index changed
+    assert rewritten == [
+        "topics/energy.html",
+        "topics/index.html",
+        "topics/trade.html",
+        "years/2026.html",
+    ]
+    assert "Renamed" in (out / "years/2026.html").read_text(encoding="utf-8")
+
+
+def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
+    """A search bundle left by a run that did not finish is not trusted: Pagefind does
+    not rewrite a file whose name it would write, so a torn fragment would stay."""
+    src = make_archive(tmp_path / "src", 3)
+    work = build(src, tmp_path / "work")
+    fragment = next((work / "pagefind" / "fragment").iterdir())
+    fragment.write_bytes(fragment.read_bytes()[:10])  # torn by a killed run...
+    stamps = list((tmp_path / "work" / ".doctrees").glob("newsletter-*-search-inputs"))
+    assert len(stamps) == 1
+    stamps[0].unlink()  # ...which never wrote its stamp
+    write_issue(src, 1, title="Changed, so that the index runs again")
+    build(src, work)
+    assert_same_site(work, build(src, tmp_path / "clean"))
 
 
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:

@@ -1,0 +1,152 @@
+"""Pages made from the issue records are rewritten only when they would change.
+
+The years, topics and search pages are not documents: they come from
+``html-collect-pages`` handlers, and Sphinx renders every page such a handler
+yields, on every build. On a ten-year archive that is some thirty full theme
+pages listing over a thousand issues in all, rendered again after an edit that
+changed none of them.
+
+:func:`only_changed` passes a handler's pages through, and drops each one whose
+rendering inputs are exactly those of the page already in the output: its
+name, template and context (what the handler computed from the records), and
+the frame every page shares (:func:`frame_digest`: the configuration and tags,
+the templates, the versions of the packages that render it, our own code, and
+the stylesheets and scripts whose checksums the page links carry). What was
+written is remembered in the doctree directory when the build succeeds, so a
+failed build or a missing output file always gets a fresh page: the output is
+the same as a clean build's, only written less often.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+#: what was last written (page name -> digest of its inputs), kept by :func:`build_stamp`
+STAMP = "generated-pages.json"
+#: the packages whose code renders a page's frame
+RENDERERS = (
+    "sphinx",
+    "docutils",
+    "jinja2",
+    "myst-parser",
+    "pydata-sphinx-theme",
+    "sphinx-book-theme",
+)
+
+Page = tuple[str, dict[str, Any], str]
+
+
+def _package_versions() -> str:
+    found = []
+    for name in RENDERERS:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} missing")
+    return "\n".join(found)
+
+
+def frame_digest(app: Sphinx) -> str:
+    """A digest of what every page's frame is rendered from, beyond its own context."""
+    builder = app.builder
+    digest = hashlib.sha256()
+
+    def add(label: str, value: str | bytes) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        digest.update(f"{label}:{len(data)}:".encode() + data)
+
+    info = getattr(builder, "build_info", None)
+    add("build info", f"{getattr(info, 'config_hash', '')} {getattr(info, 'tags_hash', '')}")
+    templates = getattr(builder, "templates", None)
+    if templates is not None:
+        add("templates", str(templates.newest_template_mtime()))
+    scalars = {
+        key: value
+        for key, value in getattr(builder, "globalcontext", {}).items()
+        if isinstance(value, str | int | float | bool) or value is None
+    }
+    add("global context", json.dumps(scalars, sort_keys=True))
+    add("packages", _package_versions())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        add(source.name, source.read_bytes())
+    static = Path(builder.outdir) / "_static"
+    for asset in sorted(static.rglob("*")):
+        if asset.suffix in {".css", ".js"} and asset.is_file():
+            add(asset.relative_to(static).as_posix(), str(zlib.crc32(asset.read_bytes())))
+    return digest.hexdigest()
+
+
+def build_stamp(app: Sphinx, name: str) -> Path:
+    """Where a record of what this build wrote into its output directory is kept.
+
+    It lives in the doctree directory, which the output directory's own files
+    never reach (it is not published), once per builder and output directory:
+    builds into two output directories from one doctree directory keep apart.
+    """
+    target = f"{app.builder.name}\0{Path(app.builder.outdir).resolve()}"
+    key = hashlib.sha256(target.encode()).hexdigest()[:12]
+    return Path(app.doctreedir) / f"newsletter-{key}-{name}"
+
+
+class GeneratedPages:
+    """The digests of the generated pages: those of the last successful build, and this one's."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.stamp = build_stamp(app, STAMP)
+        try:
+            self.written: dict[str, str] = json.loads(self.stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.written = {}
+        self.now: dict[str, str] = {}
+        self._frame: str | None = None
+
+    def digest(self, page: Page) -> str:
+        if self._frame is None:
+            self._frame = frame_digest(self.app)
+        pagename, context, template = page
+        inputs = json.dumps([pagename, template, context], sort_keys=True, default=str)
+        return hashlib.sha256(f"{self._frame}\n{inputs}".encode()).hexdigest()
+
+    def changed(self, pages: Iterable[Page]) -> Iterator[Page]:
+        for page in pages:
+            key = self.now[page[0]] = self.digest(page)
+            output = Path(self.app.builder.get_outfilename(page[0]))
+            if self.written.get(page[0]) != key or not output.is_file():
+                yield page
+
+    def save(self) -> None:
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp.write_text(json.dumps(self.now, indent=0, sort_keys=True), encoding="utf-8")
+
+
+def _pages(app: Sphinx) -> GeneratedPages:
+    pages = getattr(app, "newsletter_generated_pages", None)
+    if pages is None:
+        pages = app.newsletter_generated_pages = GeneratedPages(app)  # type: ignore[attr-defined]
+    return pages
+
+
+def only_changed(app: Sphinx, pages: Iterable[Page]) -> Iterator[Page]:
+    """The pages of ``pages`` whose output would differ from the page already written."""
+    return _pages(app).changed(pages)
+
+
+def remember(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: after a successful build, what the generated pages were made from."""
+    pages: GeneratedPages | None = getattr(app, "newsletter_generated_pages", None)
+    app.newsletter_generated_pages = None  # type: ignore[attr-defined]
+    if pages is not None and exception is None:
+        pages.save()
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", remember)

@@ -7,7 +7,11 @@ and returns the problems sorted by file and line.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import issuefile, rules
@@ -44,32 +48,80 @@ def check_file(path: Path, root: Path, pub: Publication) -> IssueFile:
     return issue
 
 
-def duplicate_numbers(issues: Iterable[IssueFile]) -> Iterator[Problem]:
+def front_matter_of(path: Path, root: Path, pub: Publication) -> IssueFile:
+    """The front matter of an issue file that is not checked itself; never raises."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return IssueFile(path=display_path(path, root))
+    return issuefile.read_front_matter(display_path(path, root), raw, pub)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the archive-wide checks need of a file, and the file's own problems."""
+
+    path: str
+    number: int | None
+    number_line: int
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, issue: IssueFile) -> Checked:
+        meta = issue.meta
+        return cls(issue.path, meta.number, meta.lines.get("number", 1), tuple(issue.problems))
+
+
+def duplicate_numbers(issues: Iterable[Checked]) -> Iterator[Problem]:
     """A problem for every issue whose number an earlier issue (by path) already has."""
     first: dict[int, str] = {}
     for issue in sorted(issues, key=lambda i: i.path):
-        number = issue.meta.number
-        if number is None:
+        if issue.number is None:
             continue
-        if number in first:
+        if issue.number in first:
             yield Problem(
                 issue.path,
-                issue.meta.lines.get("number", 1),
+                issue.number_line,
                 "M210",
-                f"number {number} is already the number of {first[number]}",
+                f"number {issue.number} is already the number of {first[issue.number]}",
             )
         else:
-            first[number] = issue.path
+            first[issue.number] = issue.path
+
+
+#: from how many files on the checking is shared among the processors
+PARALLEL_FROM = 64
+
+
+def _check_one(job: tuple[Path, Path, Publication]) -> Checked:
+    return Checked.of(check_file(*job))
+
+
+def check_files(paths: list[Path], root: Path, pub: Publication) -> list[Checked]:
+    """Check every file of ``paths``, in worker processes when there are many of them."""
+    jobs = [(path, root, pub) for path in paths]
+    workers = min(os.cpu_count() or 1, len(jobs) // (PARALLEL_FROM // 2))
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [_check_one(job) for job in jobs]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_check_one, jobs, chunksize=16))
 
 
 def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     """Check ``paths`` (all issues when empty) and return every problem found."""
     archive = {p.resolve(): p for p in issue_paths(root)}
-    chosen = [Path(p) for p in paths] or list(archive.values())
-    checked = {path.resolve(): check_file(path, root, pub) for path in chosen}
-    problems = [p for issue in checked.values() for p in issue.problems]
-    # numbers must be unique across the whole archive, not just the files named
-    others = (check_file(path, root, pub) for key, path in archive.items() if key not in checked)
-    shown = {issue.path for issue in checked.values()}
-    problems += [p for p in duplicate_numbers([*checked.values(), *others]) if p.path in shown]
+    named_once = {Path(p).resolve(): Path(p) for p in paths}  # a file named twice is one file
+    chosen = list(named_once.values()) or list(archive.values())
+    checked = check_files(chosen, root, pub)
+    problems = [p for issue in checked for p in issue.problems]
+    # numbers must be unique across the whole archive, not just the files named:
+    # of the other files only the front matter is read
+    named = {path.resolve() for path in chosen}
+    others = (
+        Checked.of(front_matter_of(p, root, pub)) for key, p in archive.items() if key not in named
+    )
+    shown = {issue.path for issue in checked}
+    problems += [p for p in duplicate_numbers([*checked, *others]) if p.path in shown]
     return sorted(set(problems))

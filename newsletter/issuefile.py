@@ -128,9 +128,11 @@ REQUIRED = ("title", "date", "number", "summary", "topics", "editors", "status")
 
 def _load_front_matter(issue: IssueFile, source: str, first_line: int) -> dict[str, Any] | None:
     """Parse the YAML of the front matter; None (with a problem) if it is unusable."""
-    try:
-        node = yaml.compose(source, Loader=_Loader)
-        data = yaml.load(source, Loader=_Loader) if node is not None else None
+    loader = None
+    try:  # parsed once: the nodes give the lines, the data is built from them
+        loader = _Loader(source)  # (this reads the text, and may already fail)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -139,6 +141,9 @@ def _load_front_matter(issue: IssueFile, source: str, first_line: int) -> dict[s
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         issue.problem(first_line, "M202", f"front matter is not valid YAML: {error}")
         return None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         issue.problem(first_line, "M203", f"front matter must be a mapping of keys, not {kind}")
@@ -345,3 +350,23 @@ def read(path: str, raw: bytes, pub: Publication) -> IssueFile:
     parsed = parse_text(path, text, pub)
     parsed.problems[:0] = issue.problems
     return parsed
+
+
+def read_front_matter(path: str, raw: bytes, pub: Publication) -> IssueFile:
+    """Only the front matter of an issue file, without parsing its Markdown: what other
+    files need to know of it (its number and date) when it is not itself checked."""
+    issue = IssueFile(path=path)
+    text = decode(issue, raw)
+    if text is None:
+        return issue
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return issue
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            issue.meta.lines["---"] = 1
+            source = "\n".join(lines[1:end]) + "\n"
+            if (data := _load_front_matter(issue, source, first_line=2)) is not None:
+                _validate_fields(issue, data, pub)
+            break
+    return issue

@@ -185,9 +185,11 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
         for warning in parsed.warnings:
             yield (warning.lineno or line, "D401", f'the "{name}" block: {warning.msg}')
         # an option given with a bad value was reported above: it is not also missing
-        given = parse_directive_text(
-            directive, first_line, token.content, line=line, validate_options=False
-        ).options
+        given = parsed.options
+        if parsed.warnings:  # (only the names count: they are all there when none was bad)
+            given = parse_directive_text(
+                directive, first_line, token.content, line=line, validate_options=False
+            ).options
         for message in directive.usage_problems(given, "\n".join(parsed.body)):
             yield (line, "D402", message)
 

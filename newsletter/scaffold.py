@@ -26,15 +26,8 @@ class ScaffoldError(Exception):
 
 
 def archive_metas(root: Path, pub: Publication) -> list[issuefile.IssueMeta]:
-    """The front matter of every issue of the archive, each file read once."""
-    metas = []
-    for path in checker.issue_paths(root):
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            continue
-        metas.append(issuefile.read(checker.display_path(path, root), raw, pub).meta)
-    return metas
+    """The front matter of every issue of the archive (its Markdown is not parsed)."""
+    return [checker.front_matter_of(path, root, pub).meta for path in checker.issue_paths(root)]
 
 
 def next_issue(root: Path, pub: Publication, date: str | None = None) -> tuple[Path, str]:

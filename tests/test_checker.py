@@ -440,3 +440,65 @@ def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     assert result.stderr == "checked 2 issue file(s): no problems, 1 placeholder(s) to fill\n"
     github = run_cli(archive, "check", "--format", "github").stdout
     assert github == "::notice file=issues/2026/2026-01-30.md,line=13,title=T701::the news briefs\n"
+
+
+def test_other_files_are_read_for_their_front_matter_only(archive) -> None:
+    """Naming one file compares its number with the others' front matter, even when the
+    rest of another file is broken (that file is reported only when it is checked)."""
+    other = archive / "issues" / "2026" / "2026-02-06.md"
+    text = other.read_text().replace("number: 3", "number: 2")
+    other.write_text(text.replace("## Question of the Week", "## Question of the Weak"))
+    named = run_cli(archive, "check", "issues/2026/2026-01-30.md")
+    assert named.returncode == 0, named.stdout  # the first of two equal numbers is fine
+    result = run_cli(archive, "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "issues/2026/2026-02-06.md:4: number 2 is already the number of " \
+        "issues/2026/2026-01-30.md [M210]" in lines  # fmt: skip
+    assert any("[S301]" in line for line in lines)  # its missing section, when checked
+
+
+def test_front_matter_reader_agrees_with_the_full_reader() -> None:
+    from newsletter import issuefile, publication
+
+    from .conftest import ROOT
+
+    pub = publication.load(ROOT)
+    for path in sorted((ROOT / "issues").glob("*/*.md")):
+        raw = path.read_bytes()
+        shown = path.relative_to(ROOT).as_posix()
+        assert (
+            issuefile.read_front_matter(shown, raw, pub).meta
+            == issuefile.read(shown, raw, pub).meta
+        )
+    raw = VALID.encode()
+    full = issuefile.read("issues/2026/2026-01-30.md", raw, pub).meta
+    assert full.number == 2
+    assert issuefile.read_front_matter("issues/2026/2026-01-30.md", raw, pub).meta == full
+
+
+def test_a_large_archive_is_checked_in_parallel_with_the_same_result(archive, monkeypatch) -> None:
+    import datetime as dt
+
+    from newsletter import checker, publication
+
+    folder = archive / "issues" / "2026"
+    for path in folder.iterdir():
+        path.unlink()
+    first = dt.date(2026, 1, 2)
+    for index in range(checker.PARALLEL_FROM + 6):
+        date = first + dt.timedelta(weeks=index)
+        text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
+        if index == 7:
+            text = text.replace("number: 8", "number: 3")  # a number used twice
+        if index == 40:
+            text = text.replace("## This Week", "## This Weak")  # a missing section
+        target = archive / "issues" / str(date.year) / f"{date}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    pub = publication.load(archive)
+    parallel = [str(p) for p in checker.check([], archive, pub)]
+    monkeypatch.setattr(checker, "PARALLEL_FROM", 10_000)
+    serial = [str(p) for p in checker.check([], archive, pub)]
+    assert parallel == serial
+    assert any("[M210]" in line for line in serial) and any("[S301]" in line for line in serial)

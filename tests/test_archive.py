@@ -217,6 +217,8 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     same_as_clean("text")
     write_issue(src, 4, status="draft")  # taken back: out of the lists and the search index
     same_as_clean("unpublished")
+    (src / issue_text(5)[0]).unlink()  # removed: its page goes too
+    same_as_clean("removed")
 
 
 def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:

@@ -49,13 +49,7 @@ def label(record: IssueRecord) -> str:
 def outdated_issues(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """``env-get-outdated``: re-read issues whose git history or publication changed.
-
-    The page of an issue whose file was removed is removed from the output too
-    (Sphinx leaves it there), so that an incremental build publishes what a clean
-    build publishes.
-    """
-    remove_pages(app, removed)
+    """``env-get-outdated``: re-read issues whose git history or publication changed."""
     digest = hashlib.sha256((Path(env.srcdir) / publication.FILENAME).read_bytes()).hexdigest()
     previous = getattr(env, "newsletter_publication_digest", None)
     env.newsletter_publication_digest = digest  # type: ignore[attr-defined]
@@ -69,18 +63,6 @@ def outdated_issues(
         for docname, record in domain_of(env).issues.items()
         if record.history != histories.get(str(env.doc2path(docname, base=False)))
     ]
-
-
-def remove_pages(app: Sphinx, docnames: set[str]) -> None:
-    """Delete the output pages of ``docnames`` (documents whose source is gone)."""
-    outfilename = getattr(app.builder, "get_outfilename", None)
-    if outfilename is None:
-        return
-    for docname in sorted(docnames):
-        page = Path(outfilename(docname))
-        page.unlink(missing_ok=True)
-        if page.name == "index.html" and page.parent.is_dir() and not any(page.parent.iterdir()):
-            page.parent.rmdir()  # dirhtml: the page's own folder
 
 
 def neighbour_map(

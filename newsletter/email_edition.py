@@ -14,6 +14,7 @@ subject then starts with ``[DRAFT]``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterator, Set
 from email.message import EmailMessage
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 STYLESHEET = Path("_static") / "email.css"
 TEMPLATE = "email/issue.html"
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+#: the files of one issue's edition
+_EDITION = re.compile(r"\d{4}-\d{2}-\d{2}\.(?:html|txt|eml)")
 
 
 class EmailBuilder(StandaloneHTMLBuilder):
@@ -88,7 +91,14 @@ class EmailBuilder(StandaloneHTMLBuilder):
         """No search index, no images to copy."""
 
     def finish(self) -> None:
-        """No index pages, no static files."""
+        """No index pages, no static files; when every issue was written, no email
+        of an issue that is no longer published (or no longer there) is left."""
+        if self.config.newsletter_email_issue:
+            return
+        wanted = {r.date.isoformat() for r in self.chosen()}
+        for path in sorted(Path(self.outdir).glob("*.*")):
+            if _EDITION.fullmatch(path.name) and path.name.split(".")[0] not in wanted:
+                path.unlink()
 
     def prepare_writing(self, docnames: Set[str]) -> None:
         super().prepare_writing(docnames)
@@ -163,6 +173,9 @@ class Edition:
         message["Message-ID"] = f"<focus-this-week-{self.record.date.isoformat()}@{domain}>"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        # the same issue gives the same bytes (the library would draw a random boundary)
+        digest = hashlib.sha256(f"{text}\0{html}".encode()).hexdigest()[:32]
+        message.set_boundary(f"=_focus-this-week-{digest}")
         return bytes(message)
 
 

@@ -63,17 +63,32 @@ def frame_digest(app: Sphinx) -> str:
         data = value.encode() if isinstance(value, str) else value
         digest.update(f"{label}:{len(data)}:".encode() + data)
 
+    add("builder", builder.name)
     info = getattr(builder, "build_info", None)
     add("build info", f"{getattr(info, 'config_hash', '')} {getattr(info, 'tags_hash', '')}")
+    extensions = sorted(f"{name} {ext.version}" for name, ext in app.extensions.items())
+    add("extensions", "\n".join(extensions))  # (not part of Sphinx's configuration hash)
     templates = getattr(builder, "templates", None)
     if templates is not None:
         add("templates", str(templates.newest_template_mtime()))
+    for folder in app.config.templates_path:  # a template override removed, too
+        root = Path(app.srcdir, folder)
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                add(path.relative_to(root).as_posix(), str(path.stat().st_mtime_ns))
+    context = getattr(builder, "globalcontext", {})
     scalars = {
         key: value
-        for key, value in getattr(builder, "globalcontext", {}).items()
+        for key, value in context.items()
         if isinstance(value, str | int | float | bool) or value is None
     }
     add("global context", json.dumps(scalars, sort_keys=True))
+    for key in ("css_files", "script_files"):  # what extensions add, with its attributes
+        assets = [
+            f"{asset} {sorted(getattr(asset, 'attributes', {}).items())}"
+            for asset in context.get(key, ())
+        ]
+        add(key, "\n".join(assets))
     add("packages", _package_versions())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         add(source.name, source.read_bytes())
@@ -87,11 +102,12 @@ def frame_digest(app: Sphinx) -> str:
 def build_stamp(app: Sphinx, name: str) -> Path:
     """Where a record of what this build wrote into its output directory is kept.
 
-    It lives in the doctree directory, which the output directory's own files
-    never reach (it is not published), once per builder and output directory:
-    builds into two output directories from one doctree directory keep apart.
+    It lives in the doctree directory, so that it is not published, once per
+    output directory: builds into two output directories from one doctree
+    directory keep apart, and two builders writing into one output directory
+    share it (what each wrote is told apart by what it records).
     """
-    target = f"{app.builder.name}\0{Path(app.builder.outdir).resolve()}"
+    target = str(Path(app.builder.outdir).resolve())
     key = hashlib.sha256(target.encode()).hexdigest()[:12]
     return Path(app.doctreedir) / f"newsletter-{key}-{name}"
 
@@ -106,6 +122,9 @@ class GeneratedPages:
             self.written: dict[str, str] = json.loads(self.stamp.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.written = {}
+        # from here on the pages on disk may be neither the old nor the new ones, until
+        # :func:`remember` records the new ones: a build stopped halfway leaves no record
+        self.stamp.unlink(missing_ok=True)
         self.now: dict[str, str] = {}
         self._frame: str | None = None
 
@@ -140,12 +159,42 @@ def only_changed(app: Sphinx, pages: Iterable[Page]) -> Iterator[Page]:
     return _pages(app).changed(pages)
 
 
+#: the builders that write the web archive (the email builder, also HTML, has its own layout)
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+#: the folders of the web archive in which every page is one this build makes
+OWN_FOLDERS = ("issues", "years", "topics")
+
+
+def sweep(app: Sphinx, generated: Iterable[str]) -> None:
+    """Remove the pages in :data:`OWN_FOLDERS` that this build did not make.
+
+    Such a page is the page of an issue whose file is gone (Sphinx leaves it, and
+    no longer knows it after ``-E``), of a year with no issue left, of a topic
+    taken out of the vocabulary, or another builder's layout of the same pages.
+    """
+    builder = app.builder
+    made = {Path(builder.get_outfilename(name)).resolve() for name in generated}
+    made |= {Path(builder.get_outfilename(doc)).resolve() for doc in app.env.found_docs}
+    for folder in OWN_FOLDERS:
+        root = Path(builder.outdir) / folder
+        for path in sorted(root.rglob("*"), reverse=True) if root.is_dir() else ():
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif path.suffix == ".html" and path.resolve() not in made:
+                path.unlink()
+
+
 def remember(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: after a successful build, what the generated pages were made from."""
+    """``build-finished``: after a successful build, record what the generated pages were
+    made from, and remove the archive's pages that no longer have a source."""
     pages: GeneratedPages | None = getattr(app, "newsletter_generated_pages", None)
     app.newsletter_generated_pages = None  # type: ignore[attr-defined]
-    if pages is not None and exception is None:
-        pages.save()
+    if pages is None or exception is not None:
+        return
+    pages.save()
+    if app.builder.name in SITE_BUILDERS:
+        sweep(app, pages.now)
 
 
 def setup(app: Sphinx) -> None:

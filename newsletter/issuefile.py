@@ -319,7 +319,14 @@ def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
     except Exception as error:  # the parser is third-party code: never let it escape
         issue.problem(1, "F107", f"the Markdown parser failed on this file: {error}")
         return issue
-    if not issue.tokens or issue.tokens[0].type != "front_matter":
+    _read_front_matter(issue, text, issue.tokens, pub)
+    _check_path(issue)
+    return issue
+
+
+def _read_front_matter(issue: IssueFile, text: str, tokens: list[Token], pub: Publication) -> None:
+    """The front matter as the parser found it (the first token): into ``issue.meta``."""
+    if not tokens or tokens[0].type != "front_matter":
         if text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
             issue.front_matter_closed = False
             issue.problem(1, "M201", "front matter is not closed by a --- line")
@@ -328,7 +335,7 @@ def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
                 1, "M201", "no front matter: an issue starts with a block between --- lines"
             )
     else:
-        token = issue.tokens[0]
+        token = tokens[0]
         issue.meta.lines["---"] = 1
         lines = text.splitlines()
         end = token.map[1] if token.map else 1
@@ -337,8 +344,6 @@ def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
             issue.problem(1, "M201", "front matter is not closed by a --- line")
         elif (data := _load_front_matter(issue, token.content, first_line=2)) is not None:
             _validate_fields(issue, data, pub)
-    _check_path(issue)
-    return issue
 
 
 def read(path: str, raw: bytes, pub: Publication) -> IssueFile:
@@ -353,20 +358,16 @@ def read(path: str, raw: bytes, pub: Publication) -> IssueFile:
 
 
 def read_front_matter(path: str, raw: bytes, pub: Publication) -> IssueFile:
-    """Only the front matter of an issue file, without parsing its Markdown: what other
-    files need to know of it (its number and date) when it is not itself checked."""
+    """Only the front matter of an issue file: what other files need to know of it (its
+    number and date) when it is not checked itself. The same parser finds the front
+    matter (:func:`newsletter.markup.front_matter_parser`), without reading the rest."""
     issue = IssueFile(path=path)
     text = decode(issue, raw)
-    if text is None:
+    if text is None or not text.strip():
         return issue
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    try:
+        tokens = markup.front_matter_parser().parse(text)
+    except Exception:  # the parser is third-party code: never let it escape
         return issue
-    for end in range(1, len(lines)):
-        if lines[end].rstrip() in ("---", "..."):
-            issue.meta.lines["---"] = 1
-            source = "\n".join(lines[1:end]) + "\n"
-            if (data := _load_front_matter(issue, source, first_line=2)) is not None:
-                _validate_fields(issue, data, pub)
-            break
+    _read_front_matter(issue, text, tokens, pub)
     return issue

@@ -11,6 +11,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from mdit_py_plugins.front_matter import front_matter_plugin
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
@@ -35,3 +36,12 @@ def parser_config() -> MdParserConfig:
 def markdown_parser() -> MarkdownIt:
     """The MyST block/inline parser with the build's settings."""
     return create_md_parser(parser_config(), RendererHTML)
+
+
+@cache
+def front_matter_parser() -> MarkdownIt:
+    """A parser that finds the front matter exactly as :func:`markdown_parser` does, and
+    reads nothing else of the file (for what one issue needs of the others)."""
+    parser = MarkdownIt("zero").use(front_matter_plugin)
+    parser.disable("inline")
+    return parser

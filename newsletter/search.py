@@ -44,12 +44,10 @@ from sphinx.util import logging
 from .archive import TOPICS, long_date
 from .domain import IssueRecord
 from .extension import domain_of, publication_of
-from .generated_pages import build_stamp, only_changed
+from .generated_pages import SITE_BUILDERS, build_stamp, only_changed
 
 logger = logging.getLogger(__name__)
 
-#: the builders that write the web archive (the email builder, also HTML, does not search)
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 #: where the index is written, relative to the output directory
 BUNDLE = "pagefind"
 #: what is not the issue's own text: the frame page.py adds (``no-search``), the
@@ -212,7 +210,6 @@ class Indexing:
         self.folder = tempfile.TemporaryDirectory(prefix="ftw-pagefind-")
         config = pagefind_config(self.site, self.pages, self.language)
         (Path(self.folder.name) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        self.started_ns = time.time_ns()
         self.process = subprocess.Popen(
             [str(pagefind_bin.get_executable())],
             cwd=self.folder.name,
@@ -232,7 +229,7 @@ class Indexing:
             output = (err or out).strip()[-2000:]
             raise SearchIndexError(f"pagefind failed (exit {self.process.returncode}): {output}")
         make_reproducible(self.site / BUNDLE)
-        prune_bundle(self.site / BUNDLE, self.started_ns)
+        prune_bundle(self.site / BUNDLE)
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         self.stamp.write_text(self.fingerprint, encoding="utf-8")
 
@@ -453,11 +450,13 @@ def make_reproducible(bundle: Path) -> None:
 
 
 def referenced_files(bundle: Path) -> set[Path]:
-    """The files of the index that ``pagefind-entry.json`` leads to: the metadata of each
-    language, and the fragments, word chunks and filter chunks that it lists."""
+    """The files of the index that ``pagefind-entry.json`` leads to: the metadata and the
+    WebAssembly of each language, and the fragments, word chunks and filter chunks listed."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    found = {bundle / "pagefind-entry.json"}
+    found = {bundle / "pagefind-entry.json", bundle / "wasm.unknown.pagefind"}
     for info in entry["languages"].values():
+        if info.get("wasm"):
+            found.add(bundle / f"wasm.{info['wasm']}.pagefind")
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = read_chunk(meta_path)
         try:
@@ -470,29 +469,30 @@ def referenced_files(bundle: Path) -> set[Path]:
     return found
 
 
-#: the files Pagefind names after their content, and writes only when they are missing
-CONTENT_NAMED = ("fragment/*.pf_fragment", "index/*.pf_index", "filter/*.pf_filter", "*.pf_meta")
-#: how much earlier than the clock a file system may stamp a file just written
-CLOCK_SLACK_NS = 50_000_000
+#: what the index refers to by name; anything else in the bundle is Pagefind's own code
+INDEX_FILES = (
+    "fragment/*.pf_fragment",
+    "index/*.pf_index",
+    "filter/*.pf_filter",
+    "*.pf_meta",
+    "wasm.*.pagefind",
+)
 
 
-def prune_bundle(bundle: Path, started_ns: int) -> None:
-    """Remove what the index written since ``started_ns`` does not use.
+def prune_bundle(bundle: Path) -> None:
+    """Remove the index files that the index just written does not refer to.
 
-    Content-named files stay only when the index refers to them; every other file
-    Pagefind writes on each run (its scripts, styles and WebAssembly), so one it did
-    not write in this run is left from another configuration.
+    They are left from an earlier index: Pagefind names them after their content,
+    writes those that are missing and removes nothing. Its scripts and styles,
+    written on every run, stay.
     """
     keep = referenced_files(bundle)
-    content_named = {path for pattern in CONTENT_NAMED for path in bundle.glob(pattern)}
-    for path in sorted(bundle.rglob("*"), reverse=True):
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif path not in keep and (
-            path in content_named or path.stat().st_mtime_ns < started_ns - CLOCK_SLACK_NS
-        ):
+    for path in sorted({path for pattern in INDEX_FILES for path in bundle.glob(pattern)}):
+        if path not in keep:
             path.unlink()
+    for folder in ("fragment", "index", "filter"):
+        if (bundle / folder).is_dir() and not any((bundle / folder).iterdir()):
+            (bundle / folder).rmdir()
 
 
 def setup(app: Sphinx) -> None:

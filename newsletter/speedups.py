@@ -24,10 +24,12 @@ import atexit
 import gc
 from pathlib import Path
 
+import jinja2
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
-FOLDER = "newsletter-templates"
+#: one folder per Jinja version: its compiled code calls Jinja's runtime
+FOLDER = f"newsletter-templates-{jinja2.__version__}"
 
 
 def keep_compiled_templates(app: Sphinx) -> None:

@@ -502,3 +502,16 @@ def test_a_large_archive_is_checked_in_parallel_with_the_same_result(archive, mo
     serial = [str(p) for p in checker.check([], archive, pub)]
     assert parallel == serial
     assert any("[M210]" in line for line in serial) and any("[S301]" in line for line in serial)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_other_files_with_other_line_endings_are_read_alike(archive, newline: str) -> None:
+    first = archive / "issues" / "2026" / "2026-01-30.md"
+    first.write_bytes(first.read_text().replace("\n", newline).encode())
+    second = archive / "issues" / "2026" / "2026-02-06.md"
+    second.write_text(second.read_text().replace("number: 3", "number: 2"))
+    expected = (
+        "issues/2026/2026-02-06.md:4: number 2 is already the number of "
+        "issues/2026/2026-01-30.md [M210]\n"
+    )
+    assert run_cli(archive, "check", "issues/2026/2026-02-06.md").stdout == expected

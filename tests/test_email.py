@@ -118,6 +118,25 @@ def test_a_draft_is_built_when_named(tmp_path: Path) -> None:
     assert "no issue is dated 2026-03-01" in missing.stderr
 
 
+def test_the_same_issues_give_the_same_bytes_and_nothing_is_left_over(tmp_path: Path) -> None:
+    src = project(tmp_path)
+    write_issue(src, 9)  # published: 2026-02-27
+    first = build_email(src, tmp_path / "first")
+    again = build_email(src, tmp_path / "again")
+    names = sorted(p.name for p in first.iterdir() if p.is_file())
+    assert "2026-02-27.eml" in names
+    for name in names:
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name
+    # the issue is taken back: its edition leaves the folder with the next full run
+    write_issue(src, 9, status="draft")
+    build_email(src, first)
+    assert sorted(p.name for p in first.glob("2026-*")) == [
+        "2026-01-23.eml",
+        "2026-01-23.html",
+        "2026-01-23.txt",
+    ]
+
+
 @pytest.mark.parametrize("width", [375, 600])
 def test_email_reads_as_one_column_on_a_phone_and_a_desktop(
     edition: Path, browser, width: int

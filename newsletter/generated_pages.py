@@ -15,6 +15,10 @@ the stylesheets and scripts whose checksums the page links carry). What was
 written is remembered in the doctree directory when the build succeeds, so a
 failed build or a missing output file always gets a fresh page: the output is
 the same as a clean build's, only written less often.
+
+A successful build of the web archive then removes the pages in ``issues/``,
+``years/`` and ``topics/`` that it did not make (:func:`sweep`): those of
+issues, years and topics that are gone, which Sphinx would leave behind.
 """
 
 from __future__ import annotations

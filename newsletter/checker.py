@@ -112,13 +112,12 @@ def check_files(paths: list[Path], root: Path, pub: Publication) -> list[Checked
 def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     """Check ``paths`` (all issues when empty) and return every problem found."""
     archive = {p.resolve(): p for p in issue_paths(root)}
-    named_once = {Path(p).resolve(): Path(p) for p in paths}  # a file named twice is one file
-    chosen = list(named_once.values()) or list(archive.values())
+    named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
+    chosen = list(named.values())
     checked = check_files(chosen, root, pub)
     problems = [p for issue in checked for p in issue.problems]
     # numbers must be unique across the whole archive, not just the files named:
     # of the other files only the front matter is read
-    named = {path.resolve() for path in chosen}
     others = (
         Checked.of(front_matter_of(p, root, pub)) for key, p in archive.items() if key not in named
     )

@@ -24,16 +24,20 @@ theme would otherwise load the whole ``searchindex.js`` on every page.
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +65,10 @@ EXCLUDE_SELECTORS = (
     ".ftw-question-submit",
     ".ftw-stat-source",
 )
+
+
+#: prctl(2): the signal a process gets when its parent ends
+PR_SET_PDEATHSIG = 1
 
 
 class SearchIndexError(Exception):
@@ -140,6 +148,38 @@ def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     )
 
 
+def launch(command: list[str], cwd: str) -> subprocess.Popen[str]:
+    """Start ``command`` in the background, its output captured.
+
+    On Linux it is killed with the build: a ``sphinx-build`` stopped by SIGKILL (a CI
+    timeout, the out-of-memory killer) cannot stop it itself, and a Pagefind left
+    running would go on writing into the bundle that the next build writes afresh.
+    (Ctrl+C reaches both anyway: they share the terminal's process group.) Linux ties
+    this to the thread that starts it, so that thread must outlive it: the build's
+    main thread, which waits for it, does.
+    """
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_die_with_parent(os.getpid()) if sys.platform == "linux" else None,
+    )
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """What the child runs before it starts: ask Linux for SIGKILL when ``parent`` ends."""
+
+    def arrange() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent ended before the request was made
+            os._exit(1)
+
+    return arrange
+
+
 def pagefind_config(site: Path, pages: list[str], language: str) -> dict[str, Any]:
     """Pagefind's configuration: index exactly ``pages`` (paths relative to ``site``).
 
@@ -210,13 +250,7 @@ class Indexing:
         self.folder = tempfile.TemporaryDirectory(prefix="ftw-pagefind-")
         config = pagefind_config(self.site, self.pages, self.language)
         (Path(self.folder.name) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        self.process = subprocess.Popen(
-            [str(pagefind_bin.get_executable())],
-            cwd=self.folder.name,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.process = launch([str(pagefind_bin.get_executable())], cwd=self.folder.name)
 
     def finish(self) -> None:
         """Wait for Pagefind, then make its output reproducible and remember its inputs."""

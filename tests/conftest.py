@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser import CHROMIUM, chromium
 from newsletter import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,30 +148,13 @@ def archive(tmp_path):
     return tmp_path
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by playwright (.ci/run installs it)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (as .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class served:

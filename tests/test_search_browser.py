@@ -13,7 +13,10 @@ import http.server
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -340,6 +343,39 @@ def test_no_page_downloads_sphinx_search_index(page, server: str, site: Path) ->
     assert requested and not [url for url in requested if "searchindex" in url or "pagefind" in url]
 
 
+@pytest.mark.parametrize(
+    ("system", "stored", "dark"),
+    [
+        ("light", "", False),
+        ("dark", "", True),
+        ("dark", "auto", True),
+        ("light", "dark", True),
+        ("dark", "light", False),
+    ],
+)
+def test_the_search_page_follows_the_readers_light_or_dark_choice(
+    browser, server: str, system: str, stored: str, dark: bool
+) -> None:
+    """The theme's stored choice (its light/dark/auto button) wins; else the system's."""
+    context = browser.new_context(color_scheme=system)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{server}index.html")
+        tab.evaluate(f"localStorage.setItem('theme', '{stored}')")
+        tab.goto(f"{server}search.html?q=Greenland")
+        settled(tab)
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        text = tab.evaluate("getComputedStyle(document.body).color")
+    finally:
+        context.close()
+    expected = (
+        ("rgb(20, 24, 30)", "rgb(206, 214, 221)")
+        if dark
+        else ("rgb(255, 255, 255)", "rgb(34, 40, 50)")
+    )
+    assert (background, text) == expected
+
+
 # -- the index on disk ---------------------------------------------------------------------
 
 
@@ -393,3 +429,31 @@ def test_a_removed_issue_leaves_the_index(tmp_path: Path) -> None:
     # the removed issue's page leaves the output too (Sphinx alone would leave it there)
     assert not (out / "issues" / "2026" / "2026-01-09.html").exists()
     assert (out / "issues" / "2026" / "2026-01-02.html").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's prctl ties the indexer to the build")
+def test_the_indexer_does_not_outlive_a_killed_build() -> None:
+    """A build killed with SIGKILL takes its Pagefind run with it (newsletter.search.launch)."""
+    code = (
+        "import time; from newsletter.search import launch; "
+        "child = launch(['sleep', '120'], '.'); print(child.pid, flush=True); time.sleep(120)"
+    )
+    build = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    indexer = int(build.stdout.readline())
+    assert running(indexer)
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    while running(indexer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(indexer)
+
+
+def running(pid: int) -> bool:
+    """Is process ``pid`` alive (neither gone nor a zombie waiting to be reaped)?"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

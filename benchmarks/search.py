@@ -14,9 +14,10 @@ plain
 serves each on 127.0.0.1 with a static file server that counts every byte it sends
 (headers included), and opens ``search.html?q=WORD`` in a fresh headless Chromium
 context (empty cache) until the results are shown: the first query on a fresh page,
-everything the page loads counted. Three words are chosen from the archive's text: one
-in a few issues, one in just enough issues to fill our first page of results (ten), and
-one in nearly all. The server runs twice: as a plain static server (like the tests'),
+everything the page loads counted. The query words are chosen from the archive's text
+for a range of hits (:data:`HITS`: from one issue to every issue), and ours is split into
+what every query loads, the index chunks of its word and the text of each result shown
+(:func:`part_of`). The server runs twice: as a plain static server (like the tests'),
 and compressing text files with gzip as static hosts do. It also times the Pagefind
 indexing step alone over the built site, weighs both indexes, and loads an issue page
 (the stock theme loads Sphinx's whole search index on every page).
@@ -49,18 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .browser import CHROMIUM, chromium
 from .generate import ROOT, generate
 from .run import make_plain
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: what a static host compresses (GitHub Pages, Netlify, Read the Docs: text types)
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
 #: when each search page has shown its results
@@ -71,13 +64,18 @@ DONE = {
         " return !!s && /found|did not match/i.test(s.textContent); }"
     ),
 }
-#: how many results each page shows
-SHOWN = {
+#: how many issues a query matched, on each search page
+MATCHED = {
     "ours": (
         "() => { const m = /^(\\d+) issues? match/.exec("
         "document.querySelector('#ftw-s-status').textContent); return m ? +m[1] : 0; }"
     ),
     "plain": "() => document.querySelectorAll('#search-results li').length",
+}
+#: how many results each search page shows (the stock search lists every match)
+SHOWN = {
+    "ours": "() => document.querySelectorAll('#ftw-s-results > li').length",
+    "plain": MATCHED["plain"],
 }
 
 
@@ -119,58 +117,74 @@ def words_of(text: str) -> set[str]:
     return {word.lower() for word in re.findall(r"[A-Za-z]{5,}", text)}
 
 
-def this_week(issue: Path) -> str:
-    """The "This Week" section of an issue: text that both engines index."""
-    return issue.read_text(encoding="utf-8").split("## This Week", 1)[1].split("\n## ", 1)[0]
+#: the numbers of hits the query words are chosen for: from one issue to every issue
+HITS = (1, 3, 10, 30, 100, 300, None)
 
 
-def choose_words(issues: list[Path]) -> dict[str, str]:
-    """Three query words: in about 3 issues, in the fewest issues that fill a page of
-    results (ten), and in the most issues.
+def choose_words(issues: list[Path]) -> dict[int, str]:
+    """Query words by the number of issues they are in: for each of :data:`HITS` the
+    word nearest to it (``None``: the word in the most issues), keyed by that number.
 
     Each is a whole word that begins no other word of the archive, so that prefix
     matching (ours) and stemming (Sphinx) find the same issues.
     """
-    frequency = collections.Counter(w for issue in issues for w in words_of(this_week(issue)))
-    everything = set().union(*(words_of(issue.read_text(encoding="utf-8")) for issue in issues))
-    prefixes = {w[:n] for w in everything for n in range(5, len(w))}
-    usable = [w for w in frequency if w not in prefixes]
-
-    def near(target: int) -> str:
-        return min(usable, key=lambda w: (abs(frequency[w] - target), w))
-
-    page = min((w for w in usable if frequency[w] >= 10), key=lambda w: (frequency[w], w))
-    common = max(usable, key=lambda w: (frequency[w], -len(w), w))
-    return {"few issues": near(3), "enough to fill a page": page, "most issues": common}
+    texts = [words_of(issue.read_text(encoding="utf-8")) for issue in issues]
+    frequency = collections.Counter(w for words in texts for w in words)
+    prefixes = {w[:n] for words in texts for w in words for n in range(5, len(w))}
+    usable = sorted(w for w in frequency if w not in prefixes)
+    chosen: dict[int, str] = {}
+    for target in HITS:
+        if target is None:
+            word = max(usable, key=lambda w: (frequency[w], -len(w)))
+        else:
+            word = min(usable, key=lambda w: (abs(frequency[w] - target), len(w)))
+        chosen.setdefault(frequency[word], word)
+    return chosen
 
 
 # -- serving, counting ----------------------------------------------------------------
 
 
+def part_of(path: str) -> str:
+    """Which part of a search a requested file is (see :class:`Counter`)."""
+    if "/pagefind/fragment/" in path or path.startswith("/_sources/"):
+        return "per result"
+    if "/pagefind/index/" in path or path.endswith("/searchindex.js"):
+        return "index"
+    return "per result" if path.startswith("/issues/") else "fixed"
+
+
 class Counter:
-    """What the server sent: requests and bytes (status lines, headers and bodies)."""
+    """What the server sent: requests and bytes (status lines, headers and bodies), in
+    all and by part of the search: ``index`` (Pagefind's word chunks, Sphinx's
+    searchindex.js), ``per result`` (the text of each result shown: Pagefind fragments,
+    the pages or sources the stock search fetches for its excerpts) and ``fixed``
+    (everything else: the page, its code and styles, Pagefind's engine and metadata)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests = 0
         self.bytes = 0
+        self.parts: collections.Counter[str] = collections.Counter()
 
-    def add(self, requests: int = 0, sent: int = 0) -> None:
+    def add(self, requests: int = 0, sent: int = 0, part: str = "fixed") -> None:
         with self.lock:
             self.requests += requests
             self.bytes += sent
+            self.parts[part] += sent
 
 
 class _CountingWriter(io.RawIOBase):
     def __init__(self, raw: BinaryIO, counter: Counter) -> None:
         self.raw, self.counter = raw, counter
+        self.part = "fixed"
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
         written = self.raw.write(data)
-        self.counter.add(sent=len(data))
+        self.counter.add(sent=len(data), part=self.part)
         return written if written is not None else len(data)
 
     def flush(self) -> None:
@@ -192,6 +206,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self) -> BinaryIO | None:  # type: ignore[override]
         self.counter.add(requests=1)
+        self.wfile.part = part_of(self.path.split("?", 1)[0])  # type: ignore[attr-defined]
         path = Path(self.translate_path(self.path))
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (self.compress and wants_gzip and path.is_file() and path.suffix in COMPRESSED):
@@ -227,7 +242,9 @@ class Load:
     requests: int
     bytes: int
     seconds: float
+    matched: int | None = None
     shown: int | None = None
+    parts: dict[str, int] | None = None
 
 
 def load(browser: Any, site: Path, path: str, kind: str | None, compress: bool) -> Load:
@@ -241,9 +258,10 @@ def load(browser: Any, site: Path, path: str, kind: str | None, compress: bool) 
             page.wait_for_function(DONE[kind], timeout=600_000)
         page.wait_for_load_state("networkidle")
         seconds = time.perf_counter() - start
+        matched = page.evaluate(MATCHED[kind]) if kind else None
         shown = page.evaluate(SHOWN[kind]) if kind else None
         context.close()
-        return Load(counter.requests, counter.bytes, seconds, shown)
+        return Load(counter.requests, counter.bytes, seconds, matched, shown, dict(counter.parts))
 
 
 # -- the report -----------------------------------------------------------------------
@@ -297,30 +315,22 @@ def main(argv: list[str] | None = None) -> int:
         words = choose_words(issues)
         issue_page = issues[len(issues) // 2].relative_to(ours_src).with_suffix(".html").as_posix()
 
-        from playwright.sync_api import sync_playwright
-
-        rows: dict[str, dict[str, Load]] = {}
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
+        queries: dict[bool, dict[str, dict[str, Load]]] = {False: {}, True: {}}
+        pages: dict[bool, dict[str, Load]] = {}
+        with chromium() as browser:
             for compress in (False, True):
                 served = "gzip" if compress else "plain"
-                for label, path, searched in (
-                    *(
-                        (f"search “{word}” ({what})", f"search.html?q={word}", True)
-                        for what, word in words.items()
-                    ),
-                    ("an issue page", issue_page, False),
-                ):
-                    key = f"{label}, {served} server"
-                    rows[key] = {}
+                for word in words.values():
+                    queries[compress][word] = {}
                     for kind, site in (("ours", ours), ("plain", plain)):
-                        log(f"{kind}: {key}")
-                        rows[key][kind] = load(
-                            browser, site, path, kind if searched else None, compress
+                        log(f"{kind}: search “{word}”, {served} server")
+                        queries[compress][word][kind] = load(
+                            browser, site, f"search.html?q={word}", kind, compress
                         )
-            browser.close()
+                pages[compress] = {}
+                for kind, site in (("ours", ours), ("plain", plain)):
+                    log(f"{kind}: an issue page, {served} server")
+                    pages[compress][kind] = load(browser, site, issue_page, None, compress)
         pagefind_files = [p for p in (ours / "pagefind").rglob("*") if p.is_file()]
         pagefind_bytes = sum(p.stat().st_size for p in pagefind_files)
         searchindex_bytes = (plain / "searchindex.js").stat().st_size
@@ -339,33 +349,83 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}, Sphinx {sphinx.__version__}, {version}, "
         f"{os.cpu_count()} CPU(s)\n"
     )
-    print("Everything a fresh browser context downloads (bytes on the wire, headers included)")
     print(
-        "until the results are shown; ours = Pagefind + search.html, plain = stock Sphinx search.\n"
+        "Everything a fresh browser context downloads (bytes on the wire, headers included)\n"
+        "until the results of one query are shown; ours = Pagefind + search.html, stock =\n"
+        "sphinx-book-theme's Sphinx search. Ours in three parts: *fixed* (the page, its\n"
+        "code and styles, Pagefind's engine and metadata), *index* (the word chunks of the\n"
+        "query) and *per result* (the text of each result shown, for its excerpt).\n"
     )
-    print("| what | ours | plain | ours/plain |")
-    print("|---|---:|---:|---:|")
-    for key, result in rows.items():
-        a, b = result["ours"], result["plain"]
-        print(f"| {key}: bytes | {kb(a.bytes)} | {kb(b.bytes)} | {a.bytes / b.bytes:.3f} |")
-        print(f"| {key}: requests | {a.requests} | {b.requests} | |")
-        if a.shown is not None:
-            print(f"| {key}: results | {a.shown} | {b.shown} | |")
-            print(f"| {key}: time to results | {a.seconds:.2f} s | {b.seconds:.2f} s | |")
+    for compress, served in ((False, "a plain static server"), (True, "a gzip static server")):
+        print(f"### Served by {served}\n")
+        print(
+            "| query | issues matched | results shown | ours | ours: fixed + index + per result "
+            "| stock | ours/stock | ours, time | stock, time |"
+        )
+        print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        for word, result in queries[compress].items():
+            a, b = result["ours"], result["plain"]
+            parts = a.parts or {}
+            split = " + ".join(kb(parts.get(part, 0)) for part in ("fixed", "index", "per result"))
+            print(
+                f"| “{word}” | {a.matched} | {a.shown} | {kb(a.bytes)}, {a.requests} req. "
+                f"| {split} | {kb(b.bytes)}, {b.requests} req. | {a.bytes / b.bytes:.3f} "
+                f"| {a.seconds:.2f} s | {b.seconds:.2f} s |"
+            )
+        a, b = pages[compress]["ours"], pages[compress]["plain"]
+        print(
+            f"| (an issue page) | | | {kb(a.bytes)}, {a.requests} req. | | "
+            f"{kb(b.bytes)}, {b.requests} req. | {a.bytes / b.bytes:.3f} | | |\n"
+        )
+        print(verdict(queries[compress]))
+    print("| index | ours | stock |")
+    print("|---|---:|---:|")
     print(
-        f"| index on disk | {kb(pagefind_bytes)} (pagefind/, {len(pagefind_files)} files) | "
-        f"{kb(searchindex_bytes)} (searchindex.js) | |"
+        f"| on disk | {kb(pagefind_bytes)} (pagefind/, {len(pagefind_files)} files) "
+        f"| {kb(searchindex_bytes)} (searchindex.js) |"
     )
     print(
-        f"| time to index (Pagefind over the built site, best of 3) | {indexing:.2f} s | "
-        "(inside the build) | |"
+        f"| time to index (Pagefind over the built site, best of 3) | {indexing:.2f} s "
+        "| (inside the build) |"
     )
     if builds["ours"] is not None and builds["plain"] is not None:
-        print(
-            f"| clean build, -j auto | {builds['ours']:.1f} s | {builds['plain']:.1f} s | "
-            f"{builds['ours'] / builds['plain']:.2f} |"
-        )
+        print(f"| clean build, -j auto | {builds['ours']:.1f} s | {builds['plain']:.1f} s |")
     return 0
+
+
+def verdict(queries: dict[str, dict[str, Load]]) -> str:
+    """The targets, measured: a query with few hits downloads at most a tenth of the stock
+    search's, and the download does not grow with the number of hits."""
+    loads = sorted(queries.values(), key=lambda r: r["ours"].matched or 0)
+    ours = [r["ours"] for r in loads]
+
+    def part(load: Load, name: str) -> int:
+        return (load.parts or {}).get(name, 0)
+
+    few = min(loads, key=lambda r: abs((r["ours"].matched or 0) - 3))
+    a, most = few["ours"], ours[-1]
+    page = max(r.shown or 0 for r in ours)
+    full = [r for r in loads if r["ours"].shown == page]
+    lines = [
+        f"- Few hits ({a.matched} issues): ours downloads {a.bytes / few['plain'].bytes:.3f}"
+        " of the stock search (target ≤ 0.1).",
+        f"- Most issues ({most.matched}) against few hits ({a.matched}): {kb(most.bytes)} "
+        f"against {kb(a.bytes)}. Of the {kb(most.bytes - a.bytes)} more, "
+        f"{kb(part(most, 'per result') - part(a, 'per result'))} are the excerpts of "
+        f"{most.shown} results shown instead of {a.shown}.",
+        f"- Once a page of results is full ({page}), from {full[0]['ours'].matched} to "
+        f"{full[-1]['ours'].matched} issues matched: ours "
+        f"{kb(min(r['ours'].bytes for r in full))} to {kb(max(r['ours'].bytes for r in full))}, "
+        f"stock {kb(min(r['plain'].bytes for r in full))} to "
+        f"{kb(max(r['plain'].bytes for r in full))}.",
+        f"- Ours, over every query: fixed part {kb(min(part(r, 'fixed') for r in ours))} to "
+        f"{kb(max(part(r, 'fixed') for r in ours))}; index "
+        f"{kb(min(part(r, 'index') for r in ours))} to {kb(max(part(r, 'index') for r in ours))}; "
+        "per result shown "
+        f"{kb(min(part(r, 'per result') / r.shown for r in ours if r.shown))} to "
+        f"{kb(max(part(r, 'per result') / r.shown for r in ours if r.shown))}.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

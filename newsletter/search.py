@@ -169,11 +169,14 @@ def launch(command: list[str], cwd: str) -> subprocess.Popen[str]:
 
 
 def _die_with_parent(parent: int) -> Callable[[], None]:
-    """What the child runs before it starts: ask Linux for SIGKILL when ``parent`` ends."""
+    """What the child runs before it starts: ask Linux for SIGKILL when ``parent`` ends.
+
+    libc is loaded here, in the parent: a forked child should not load libraries.
+    """
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
 
     def arrange() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent ended before the request was made
             os._exit(1)
 

@@ -506,29 +506,32 @@ def referenced_files(bundle: Path) -> set[Path]:
     return found
 
 
-#: what the index refers to by name; anything else in the bundle is Pagefind's own code
-INDEX_FILES = (
-    "fragment/*.pf_fragment",
-    "index/*.pf_index",
-    "filter/*.pf_filter",
-    "*.pf_meta",
-    "wasm.*.pagefind",
-)
+#: the index files in the bundle's folders, which the index refers to by name
+INDEX_FOLDERS = {"fragment": ".pf_fragment", "index": ".pf_index", "filter": ".pf_filter"}
+#: Pagefind's own code that the search page loads (``_static/search.js``); its ready-made
+#: interfaces, highlighter and worker script, written on every run, are not used
+CODE_USED = ("pagefind.js",)
 
 
 def prune_bundle(bundle: Path) -> None:
-    """Remove the index files that the index just written does not refer to.
+    """Leave in the bundle only what the search page can load.
 
-    They are left from an earlier index: Pagefind names them after their content,
-    writes those that are missing and removes nothing. Its scripts and styles,
-    written on every run, stay.
+    Index files that the index just written does not refer to are left from an
+    earlier index (Pagefind names them after their content, writes those that are
+    missing and removes nothing); the scripts and styles of Pagefind's own
+    interfaces are written on every run and never loaded.
     """
-    keep = referenced_files(bundle)
-    for path in sorted({path for pattern in INDEX_FILES for path in bundle.glob(pattern)}):
-        if path not in keep:
+    keep = referenced_files(bundle) | {bundle / name for name in CODE_USED}
+    for path in sorted(bundle.iterdir()):
+        if path.is_file() and path not in keep:
             path.unlink()
-    for folder in ("fragment", "index", "filter"):
-        if (bundle / folder).is_dir() and not any((bundle / folder).iterdir()):
+    for folder, suffix in INDEX_FOLDERS.items():
+        if not (bundle / folder).is_dir():
+            continue
+        for path in sorted((bundle / folder).glob(f"*{suffix}")):
+            if path not in keep:
+                path.unlink()
+        if not any((bundle / folder).iterdir()):
             (bundle / folder).rmdir()
 
 

@@ -393,6 +393,12 @@ def test_the_index_holds_the_published_issues_only(site: Path) -> None:
         gzip.decompress(p.read_bytes()) for p in (site / "pagefind" / "fragment").iterdir()
     ).decode("utf-8")
     assert DRAFT_WORD not in fragments and "Secret draft" not in fragments
+    # only what the search page loads is published: Pagefind's engine and the index
+    top = sorted(p.name for p in (site / "pagefind").iterdir())
+    meta = [name for name in top if name.startswith("pagefind.en_") and name.endswith(".pf_meta")]
+    assert len(meta) == 1
+    engine = ["pagefind-entry.json", "pagefind.js", "wasm.en.pagefind", "wasm.unknown.pagefind"]
+    assert top == sorted(["filter", "fragment", "index", *engine, *meta])
     for frame in ("Dear Focus Reader", "Hong Kong", "First published", "We want to hear from you",
                   "Submit your thoughts", "Source:", "This Week.", "No. 4"):  # fmt: skip
         assert frame not in fragments, frame

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pydata_sphinx_theme
 import pytest
 
 from .conftest import ROOT, SHARED_SEED, sphinx_build
@@ -54,3 +56,27 @@ def test_salutation_and_closing_come_from_the_publication(seed_page: str) -> Non
     assert "Prepared by China-US Focus editorial teams" in text and "Prepared by" not in source
     assert text.index("Dear Focus Reader,") < text.index("Global leaders gathered")
     assert text.index("We want to hear from you!") < text.index("Prepared by China-US Focus")
+
+
+def test_pages_load_the_themes_assets_but_not_its_icon_script(seed_page: str) -> None:
+    """_templates/static/webpack-macros.html takes the theme's own macros (so their
+    digests follow theme upgrades) and drops only the 1.5 MB icon library script."""
+    original = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme/pydata_sphinx_theme/static/webpack-macros.html"
+    ).read_text(encoding="utf-8")
+    digest = re.search(r"\?digest=(\w+)", original)
+    assert digest and "fontawesome.js" in original
+    assets = re.findall(r'(?:href|src)="([^"]+\?digest=\w+)"', seed_page)
+    assert [a.rsplit("/", 1)[1] for a in assets] == [
+        f"{name}?digest={digest[1]}"
+        for name in (
+            "theme.css",
+            "pydata-sphinx-theme.css",
+            "bootstrap.js",
+            "pydata-sphinx-theme.js",
+            "bootstrap.js",
+            "pydata-sphinx-theme.js",
+        )
+    ]
+    assert "fontawesome" not in seed_page

@@ -302,15 +302,20 @@ def test_typing_searches_and_keeps_the_url(page, server: str) -> None:
 # -- one search experience -------------------------------------------------------------------
 
 
+def search_in_dialog(page, query: str) -> None:
+    """Type ``query`` into the theme's search dialog, submit it, wait for the results."""
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.fill(query)
+    field.press("Enter")
+    page.wait_for_url(re.compile(rf"/search\.html\?q={re.escape(query)}$"))
+    settled(page)
+
+
 def test_ctrl_k_on_an_issue_page_leads_to_the_search_page(page, server: str) -> None:
     page.goto(f"{server}issues/2026/2026-01-30.html")
     page.keyboard.press("Control+k")
-    field = page.locator("#pst-search-dialog input[name=q]")
-    field.wait_for(state="visible")
-    field.fill("Greenl")
-    field.press("Enter")
-    page.wait_for_url(re.compile(r"/search\.html\?q=Greenl$"))
-    settled(page)
+    search_in_dialog(page, "Greenl")
     assert headings(page)[0].endswith(SEED_TITLE)
 
 
@@ -318,12 +323,7 @@ def test_the_sidebar_search_button_opens_the_same_dialog(page, server: str) -> N
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{server}index.html")
     page.locator(".search-button-field").first.click()
-    field = page.locator("#pst-search-dialog input[name=q]")
-    field.wait_for(state="visible")
-    field.fill("NDAA")
-    field.press("Enter")
-    page.wait_for_url(re.compile(r"/search\.html\?q=NDAA$"))
-    settled(page)
+    search_in_dialog(page, "NDAA")
     assert headings(page) == [f"No. 4 · 23 January 2026 · {SEED_TITLE}"]
 
 

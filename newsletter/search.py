@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -486,10 +486,18 @@ def make_reproducible(bundle: Path) -> None:
     )
 
 
+#: the index files in the bundle's folders, which the index refers to by name
+INDEX_FOLDERS = {"fragment": ".pf_fragment", "index": ".pf_index", "filter": ".pf_filter"}
+
+
 def referenced_files(bundle: Path) -> set[Path]:
     """The files of the index that ``pagefind-entry.json`` leads to: the metadata and the
     WebAssembly of each language, and the fragments, word chunks and filter chunks listed."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+    def listed(folder: str, names: Iterable[str]) -> Iterator[Path]:
+        return (bundle / folder / f"{name}{INDEX_FOLDERS[folder]}" for name in names)
+
     found = {bundle / "pagefind-entry.json", bundle / "wasm.unknown.pagefind"}
     for info in entry["languages"].values():
         if info.get("wasm"):
@@ -498,16 +506,14 @@ def referenced_files(bundle: Path) -> set[Path]:
         meta = read_chunk(meta_path)
         try:
             found.add(meta_path)
-            found.update(bundle / "fragment" / f"{page[0]}.pf_fragment" for page in meta[1])
-            found.update(bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2])
-            found.update(bundle / "filter" / f"{f[1]}.pf_filter" for f in meta[3])
+            found.update(listed("fragment", (page[0] for page in meta[1])))
+            found.update(listed("index", (chunk[2] for chunk in meta[2])))
+            found.update(listed("filter", (f[1] for f in meta[3])))
         except (IndexError, KeyError, TypeError) as error:
             raise BundleFormatError(f"unexpected layout of {meta_path.name}: {error}") from None
     return found
 
 
-#: the index files in the bundle's folders, which the index refers to by name
-INDEX_FOLDERS = {"fragment": ".pf_fragment", "index": ".pf_index", "filter": ".pf_filter"}
 #: Pagefind's own code that the search page loads (``_static/search.js``); its ready-made
 #: interfaces, highlighter and worker script, written on every run, are not used
 CODE_USED = ("pagefind.js",)

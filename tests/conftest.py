@@ -14,9 +14,14 @@ from benchmarks.browser import CHROMIUM, chromium
 from newsletter import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "issues" / "2026" / "2026-01-23.md"
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The first issue (23 January 2026) as it was published: the tests' own copy. Tests of
+#: the software never read issues/, which grows and is corrected; this file does not.
+SEED = FIXTURES / "issues" / "2026-01-23.md"
+#: where the seed lives in an archive
+SEED_PATH = "issues/2026/2026-01-23.md"
 #: the seed newsletter as the email delivered it (a copy of shared/seeds/)
-SHARED_SEED = ROOT / "tests" / "fixtures" / "focus-this-week-2026-01-23.txt"
+SHARED_SEED = FIXTURES / "focus-this-week-2026-01-23.txt"
 
 
 @pytest.fixture(scope="session")
@@ -127,12 +132,16 @@ def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 PROJECT_FILES = ("conf.py", "publication.toml", "index.md", "_templates", "_static")
 
 
-def copy_project(dest: Path, *, issues: bool = False) -> Path:
-    """A copy of the site's project files (and the real issues if asked) at ``dest``."""
+def copy_project(dest: Path, *, seed: bool = False) -> Path:
+    """A copy of the site's project files at ``dest``, without the live issues; with the
+    seed issue (the tests' fixture, :data:`SEED`) as its one issue if asked."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in (*PROJECT_FILES, *(("issues",) if issues else ())):
+    for name in PROJECT_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
+    if seed:
+        (dest / SEED_PATH).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SEED, dest / SEED_PATH)
     return dest
 
 

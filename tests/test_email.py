@@ -19,7 +19,7 @@ GMAIL_CLIP = 102 * 1024
 
 
 def project(tmp: Path) -> Path:
-    return copy_project(tmp / "src", issues=True)
+    return copy_project(tmp / "src", seed=True)
 
 
 def build_email(src: Path, out: Path, *options: str) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, served, sphinx_build
+from .conftest import ROOT, SEED, SEED_PATH, served, sphinx_build
 from .test_archive import make_archive, write_issue
 
 NODE = ROOT / "node_modules"
@@ -42,9 +42,7 @@ def site(tmp_path_factory) -> Path:
     for number in (5, 6, 7):  # the weeks after the seed issue (No. 1, 23 January)
         write_issue(src, number)
     write_issue(src, 8, status="draft", title="A draft")
-    shutil.copy(
-        ROOT / "issues" / "2026" / "2026-01-23.md", src / "issues" / "2026" / "2026-01-23.md"
-    )
+    shutil.copy(SEED, src / SEED_PATH)
     out = tmp / "out"
     result = sphinx_build(src, out)
     assert result.returncode == 0, result.stderr[-3000:]

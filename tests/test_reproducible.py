@@ -11,7 +11,7 @@ from .test_archive import assert_same_site, tree, write_issue
 
 
 def committed_project(tmp: Path, when: str = "2026-11-20T10:00:00Z") -> Path:
-    src = copy_project(tmp / "src", issues=True)
+    src = copy_project(tmp / "src", seed=True)
     for number in (2, 3):
         write_issue(src, number + 40)  # later in 2026, after the seed
     env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",

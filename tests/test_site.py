@@ -1,4 +1,5 @@
-"""The real site, built the way ``make html`` builds it."""
+"""The site's own project files with the seed issue (the tests' fixture), built the way
+``make html`` builds it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pydata_sphinx_theme
 import pytest
 
-from .conftest import ROOT, SHARED_SEED, sphinx_build
+from .conftest import SEED, SHARED_SEED, copy_project, sphinx_build
 from .htmltext import visible_text, words
 
 #: Lines of the seed that are not content: the email's button label ran into
@@ -18,8 +19,9 @@ NOT_CONTENT = {"Watch VideoQuestion of the Week:"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = sphinx_build(ROOT, out)
+    tmp = tmp_path_factory.mktemp("site")
+    out = tmp / "out"
+    result = sphinx_build(copy_project(tmp / "src", seed=True), out)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return out
@@ -51,7 +53,7 @@ def test_the_seed_page_holds_quote_stat_and_question(seed_page: str) -> None:
 
 def test_salutation_and_closing_come_from_the_publication(seed_page: str) -> None:
     text = visible_text(seed_page)
-    source = (ROOT / "issues" / "2026" / "2026-01-23.md").read_text(encoding="utf-8")
+    source = SEED.read_text(encoding="utf-8")
     assert "Dear Focus Reader," in text and "Dear Focus Reader" not in source
     assert "Prepared by China-US Focus editorial teams" in text and "Prepared by" not in source
     assert text.index("Dear Focus Reader,") < text.index("Global leaders gathered")

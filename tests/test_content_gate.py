@@ -144,10 +144,11 @@ def search_records(site: Path) -> dict[str, str]:
     return records
 
 
-def newest(count: int) -> set[int]:
+@functools.cache
+def newest(count: int) -> frozenset[int]:
     """The numbers of the ``count`` newest published issues (by date, as the feed)."""
     dated = sorted(PUBLISHED, key=lambda p: parsed(p).meta.date, reverse=True)
-    return {parsed(p).meta.number for p in dated[:count]}
+    return frozenset(parsed(p).meta.number for p in dated[:count])
 
 
 # -- the gate ------------------------------------------------------------------

@@ -14,7 +14,9 @@ validate a directive's options with MyST's own parser, without Sphinx.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import difflib
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -46,6 +48,37 @@ class block_caption(nodes.container):
     """The caption of a block: ``<figcaption>`` in HTML."""
 
 
+# -- options -------------------------------------------------------------------
+
+
+def _as_written(value: str | None) -> str | None:
+    return value
+
+
+class _EveryOption(dict[str, Callable[[str | None], Any]]):
+    """An ``option_spec`` that lets every option through as written.
+
+    MyST and docutils would otherwise refuse an unknown option or a bad value with
+    messages of their own; a block checks its options itself
+    (:meth:`BlockDirective.check_options`), so that the checker and the build say the
+    same thing about them, under the same code.
+    """
+
+    def __missing__(self, name: str) -> Callable[[str | None], Any]:
+        return _as_written
+
+
+def option_line(text: str, name: str) -> int:
+    """The index of the line of ``text`` (a directive's lines, from its first) that gives
+    option ``name`` (``:name: value``, or ``name: value`` in a ``---`` block); 0 (the
+    directive's own line) when none does."""
+    pattern = re.compile(rf"^\s*(?::{re.escape(name)}:|{re.escape(name)}\s*:)")
+    for index, line in enumerate(text.splitlines()):
+        if pattern.match(line):
+            return index
+    return 0
+
+
 # -- directives ----------------------------------------------------------------
 
 
@@ -61,21 +94,68 @@ class BlockDirective(Directive):
     node_class: ClassVar[type[block]]
     has_content = True
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Callable[[str | None], Any]]] = {}
+    #: each option's check: the value as written in, the value to use out (or ValueError)
+    option_checks: ClassVar[dict[str, Callable[[str | None], Any]]] = {}
+    #: options a published issue's block must have (a draft's is still to fill), with
+    #: what they mean
+    required_when_published: ClassVar[dict[str, str]] = {}
+    #: ``(token type, description)`` of the Markdown an author may write instead of
+    #: the block (a ``>`` blockquote for a quote), to say so when the block is missing
+    lookalike: ClassVar[tuple[str, str] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_spec = _EveryOption(dict.fromkeys(cls.option_checks, _as_written))
+
+    @classmethod
+    def meant(cls, name: str) -> str | None:
+        """The option a misspelt option name most likely means."""
+        close = difflib.get_close_matches(name, list(cls.option_checks), n=1)
+        return close[0] if close else None
+
+    @classmethod
+    def check_options(
+        cls, given: Mapping[str, str | None]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The options' values to use, and ``(name, message)`` for each option that is
+        unknown or has a bad value (code D401).
+
+        Shared by :meth:`run` and the checker, so both say the same thing.
+        """
+        values: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        for name, text in given.items():
+            check = cls.option_checks.get(name)
+            if check is None:
+                guess = f'; did you mean ":{meant}:"?' if (meant := cls.meant(name)) else ""
+                listed = ", ".join(cls.option_checks) or "none"
+                problems.append(
+                    (name, f'the "{cls.name}" block has no option ":{name}:"{guess} '
+                           f"(options: {listed})")
+                )  # fmt: skip
+                continue
+            try:
+                values[name] = check(text)
+            except (ValueError, TypeError) as error:
+                message = f'the "{cls.name}" block\'s ":{name}:" is not valid: {error}'
+                problems.append((name, message))
+        return values, problems
 
     @classmethod
     def usage_problems(cls, options: dict[str, Any], body: str) -> list[str]:
-        """What is wrong with a use of the block beyond its option values.
+        """What is wrong with a use of the block beyond its options' names and values.
 
         Shared by :meth:`run` and the checker, so both say the same thing.
         """
         problems = []
         if not body.strip():
             problems.append(f'the "{cls.name}" block needs a body: {cls.body_description}')
+        # a misspelt option was reported with what it most likely means (D401)
+        meant = {cls.meant(name) for name in options if name not in cls.option_checks}
         problems.extend(
             f'the "{cls.name}" block needs a ":{name}:" option: {meaning}'
             for name, meaning in cls.required_options.items()
-            if name not in options
+            if name not in options and name not in meant
         )
         return problems
 
@@ -83,9 +163,15 @@ class BlockDirective(Directive):
     required_options: ClassVar[dict[str, str]] = {}
 
     def run(self) -> list[nodes.Node]:
+        values, bad_options = self.check_options(self.options)
+        for name, message in bad_options:
+            self.report(self.lineno + option_line(self.block_text, name), "D401", message)
         problems = self.usage_problems(self.options, "\n".join(self.content))
         if problems:
             raise self.error("; ".join(problems))
+        if any(name not in values for name in self.required_options):
+            return []  # given, but not valid: reported above
+        self.options = values
         node = self.node_class(classes=["ftw-block", f"ftw-{self.name}"])
         node.source, node.line = self.state_machine.get_source_and_line(self.lineno)
         self.add_name(node)
@@ -93,6 +179,19 @@ class BlockDirective(Directive):
         return [node]
 
     body_description: ClassVar[str] = "its text"
+
+    def report(self, line: int, code: str, message: str) -> None:
+        """A warning at ``line``: in a Sphinx build, of type ``newsletter`` and subtype
+        ``code``, as the build reports the checker's findings (docutils' own elsewhere)."""
+        env = getattr(self.state.document.settings, "env", None)
+        if env is None:
+            self.state.document.reporter.warning(message, line=line)
+            return
+        from sphinx.util import logging  # (only here: the checker runs without Sphinx)
+
+        logging.getLogger(__name__).warning(
+            message, location=(env.docname, line), type="newsletter", subtype=code
+        )
 
     def fill(self, node: block) -> None:
         raise NotImplementedError
@@ -126,7 +225,8 @@ class QuoteDirective(BlockDirective):
     name = "quote"
     node_class = quote_block
     body_description = "the quoted words"
-    option_spec: ClassVar = {
+    lookalike = ("blockquote_open", "a '>' blockquote")
+    option_checks: ClassVar = {
         "attribution": validators.nonempty_text,
         "source": validators.http_url,
     }
@@ -155,9 +255,12 @@ class StatDirective(BlockDirective):
     node_class = stat_block
     required_arguments = 1
     body_description = "what the figure measures"
-    option_spec: ClassVar = {
+    option_checks: ClassVar = {
         "source": validators.http_url,
         "as-of": validators.iso_date,
+    }
+    required_when_published: ClassVar = {
+        "source": "the address the figure comes from (:source: https://...)",
     }
 
     def fill(self, node: block) -> None:
@@ -186,7 +289,7 @@ class QuestionDirective(BlockDirective):
     name = "question"
     node_class = question_block
     body_description = "the question put to readers"
-    option_spec: ClassVar = {"submit": validators.submit_address}
+    option_checks: ClassVar = {"submit": validators.submit_address}
     required_options: ClassVar = {
         "submit": "the email address or https URL where readers answer",
     }

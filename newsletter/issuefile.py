@@ -31,7 +31,7 @@ STATUSES = ("draft", "published")
 
 #: Codes that, in a draft, mark work still to do rather than a mistake:
 #: they are reported as "to fill" and do not fail the checker or the build.
-TODO_CODES = frozenset({"T701"})
+TODO_CODES = frozenset({"T701", "D405"})
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +82,8 @@ class IssueMeta:
     corrections: tuple[Correction, ...] = ()
     #: the line of each front-matter key, for messages about it
     lines: dict[str, int] = field(default_factory=dict)
+    #: the line of each entry of a key whose value is a list (``corrections``, ...)
+    item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -149,13 +151,16 @@ def _load_front_matter(issue: IssueFile, source: str, first_line: int) -> dict[s
         issue.problem(first_line, "M203", f"front matter must be a mapping of keys, not {kind}")
         return None
     seen: set[str] = set()
-    for key_node, _ in node.value:
+    for key_node, value_node in node.value:
         key = str(key_node.value)
         line = first_line + key_node.start_mark.line
         if key in seen:
             issue.problem(line, "M205", f'front matter key "{key}" is given twice')
         seen.add(key)
         issue.meta.lines.setdefault(key, line)
+        if isinstance(value_node, yaml.SequenceNode):
+            items = tuple(first_line + item.start_mark.line for item in value_node.value)
+            issue.meta.item_lines.setdefault(key, items)
     return data
 
 
@@ -244,22 +249,42 @@ def _validate_fields(issue: IssueFile, data: dict[str, Any], pub: Publication) -
         else:
             bad("status", f"status must be one of {', '.join(STATUSES)}, not {data['status']!r}")
     if "corrections" in data:
-        meta.corrections = _corrections(data["corrections"], bad)
+        meta.corrections = _corrections(issue, data["corrections"])
 
 
-def _corrections(value: Any, bad: Any) -> tuple[Correction, ...]:
+def _corrections(issue: IssueFile, value: Any) -> tuple[Correction, ...]:
+    """The valid entries, oldest first; each entry must follow the issue's date and the
+    entries before it (M211, M212)."""
+    meta = issue.meta
+    key_line = meta.lines.get("corrections", 1)
     message = "corrections must be a list of entries with a date (YYYY-MM-DD) and a text"
     if not isinstance(value, list):
-        bad("corrections", message)
+        issue.problem(key_line, "M206", message)
         return ()
-    found = []
-    for entry in value:
+    lines = meta.item_lines.get("corrections", ())
+    found: list[Correction] = []
+    for index, entry in enumerate(value):
+        line = lines[index] if index < len(lines) else key_line
         ok = isinstance(entry, dict) and set(entry) == {"date", "text"}
         when = _date(entry.get("date")) if ok else None
         text = _text(entry.get("text")) if ok else None
         if when is None or text is None:
-            bad("corrections", message)
+            issue.problem(key_line, "M206", message)
             continue
+        if meta.date is not None and when < meta.date:
+            issue.problem(
+                line,
+                "M211",
+                f"correction dated {when.isoformat()} is earlier than the issue "
+                f"({meta.date.isoformat()}): date it the day the correction was made",
+            )
+        elif found and when < (latest := max(c.date for c in found)):
+            issue.problem(
+                line,
+                "M212",
+                f"correction dated {when.isoformat()} comes after one dated "
+                f"{latest.isoformat()}: list the corrections oldest first",
+            )
         found.append(Correction(when, " ".join(text.split())))
     return tuple(sorted(found, key=lambda c: c.date))
 

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from markdown_it.token import Token
-from myst_parser.parsers.directives import MarkupError, parse_directive_text
+from myst_parser.parsers.directives import (
+    DirectiveParsingResult,
+    MarkupError,
+    parse_directive_text,
+)
 
-from . import validators
-from .blocks import BLOCK_DIRECTIVES
+from . import markup, validators
+from .blocks import BLOCK_DIRECTIVES, BlockDirective, option_line
 from .issuefile import IssueFile
 from .publication import Publication
 
@@ -78,6 +83,75 @@ def split_sections(issue: IssueFile) -> tuple[list[Token], list[Section]]:
     return preamble, sections
 
 
+def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
+    """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
+    found = directive_of(token)
+    if not found or found[0] not in BLOCK_DIRECTIVES:
+        return None
+    directive = BLOCK_DIRECTIVES[found[0]]
+    try:
+        parsed = parse_directive_text(directive, found[1], token.content, line=_line(token))
+    except MarkupError:
+        return None
+    return directive, parsed
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph, list item or heading of the body, or of a block's body."""
+
+    line: int
+    #: ``paragraph_open`` or ``heading_open``
+    kind: str
+    inline: Token
+
+    def line_of(self, child: Token) -> int:
+        """The line of one of the inline token's children (each line break is one line)."""
+        breaks = 0
+        for other in self.inline.children or ():
+            if other is child:
+                break
+            breaks += other.type in ("softbreak", "hardbreak")
+        return self.line + breaks
+
+
+def texts(tokens: list[Token], first_line: int = 1, depth: int = 0) -> Iterator[Text]:
+    """Every paragraph and heading of ``tokens`` (whose line 1 is ``first_line``), and of
+    the bodies of the blocks among them, which are Markdown too."""
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index and token.map:
+            kind = tokens[index - 1].type
+            yield Text(first_line + token.map[0], kind, token)
+        elif depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
+            parsed = block[1]
+            start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+            body = markup.markdown_parser().parse("\n".join(parsed.body))
+            yield from texts(body, start, depth + 1)
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, whatever its case, character widths, spacing and punctuation."""
+    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split()
+
+
+#: How many of the closing paragraph's first words make a paragraph a typed closing.
+CLOSING_WORDS = 8
+
+
+def boilerplate(text: Text, pub: Publication) -> str | None:
+    """``salutation`` or ``closing`` when a paragraph is one of them, typed into the issue."""
+    if text.kind != "paragraph_open":
+        return None
+    words = _words(text.inline.content)
+    salutation = _words(pub.site.salutation)
+    closing = _words(pub.site.closing)[:CLOSING_WORDS]
+    if salutation and words[: len(salutation)] == salutation:
+        return "salutation"
+    if closing and words[: len(closing)] == closing:
+        return "closing"
+    return None
+
+
 # -- the rules -----------------------------------------------------------------
 
 
@@ -95,15 +169,43 @@ def nothing_before_first_section(issue: IssueFile, pub: Publication) -> Iterator
     if not issue.front_matter_closed:
         return  # the unclosed front matter was reported; its lines are not "text"
     preamble, _ = split_sections(issue)
+    typed = {text.line for text in texts(preamble) if boilerplate(text, pub)}  # that is S310
     for token in preamble:
         if token.level == 0 and token.map and not token.type.startswith("heading"):
+            if _line(token) in typed:
+                continue
+            first = pub.section_titles[0]
             yield (
                 _line(token),
                 "S305",
-                f'text before the first section "{pub.section_titles[0]}": the salutation '
-                "and the closing come from publication.toml, not from the issue",
+                f'text before the first section "{first}": an issue starts with its first '
+                f'section ("## {first}"); move this text into a section or delete it',
             )
             return
+
+
+def salutation_and_closing_are_not_typed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """They are the same in every issue and added from publication.toml: typed, they show twice."""
+    if not issue.front_matter_closed:
+        return
+    body = [t for t in issue.tokens if t.type != "front_matter"]
+    for text in texts(body):
+        which = boilerplate(text, pub)
+        if which == "salutation":
+            yield (
+                text.line,
+                "S310",
+                f'the salutation "{pub.site.salutation}" is added to every issue from '
+                "publication.toml; delete this line",
+            )
+        elif which == "closing":
+            opening = " ".join(pub.site.closing.split()[:CLOSING_WORDS])
+            yield (
+                text.line,
+                "S310",
+                f'the closing paragraph ("{opening} ...") is added to every issue from '
+                "publication.toml; delete this paragraph",
+            )
 
 
 def sections_present_and_in_order(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
@@ -147,11 +249,27 @@ def sections_hold_what_they_must(issue: IssueFile, pub: Publication) -> Iterator
             if not count.accepts(found):
                 noun = "block" if thing in BLOCK_DIRECTIVES else ""
                 what = f"{thing} {noun}".strip()
-                yield (
-                    section.line,
-                    "S307",
-                    f'section "{section.title}" must hold {count.describe(what)}, found {found}',
+                message = (
+                    f'section "{section.title}" must hold {count.describe(what)}, found {found}'
                 )
+                yield _lookalike(section, thing, found < count.n) or (section.line, "S307", message)
+
+
+def _lookalike(section: Section, thing: str, too_few: bool) -> Finding | None:
+    """S307 at the Markdown written where a block belongs (a '>' blockquote for a quote)."""
+    directive = BLOCK_DIRECTIVES.get(thing)
+    if not too_few or directive is None or directive.lookalike is None:
+        return None
+    token_type, description = directive.lookalike
+    for token in section.tokens:
+        if token.type == token_type and token.level == 0:
+            return (
+                _line(token, section.line),
+                "S307",
+                f'section "{section.title}": write the {thing} as a block: '
+                f":::{{{thing}}} ... ::: ({description} is not the {thing} block)",
+            )
+    return None
 
 
 def fences_are_closed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
@@ -182,16 +300,36 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
         except MarkupError as error:
             yield (line, "D403", f'the "{name}" block: {error}')
             continue
-        for warning in parsed.warnings:
+        for warning in parsed.warnings:  # (the options block itself is malformed)
             yield (warning.lineno or line, "D401", f'the "{name}" block: {warning.msg}')
+        for option, message in directive.check_options(parsed.options)[1]:
+            # (the fence's line, then its content: the lines the directive reads)
+            yield (line + option_line("\n" + token.content, option), "D401", message)
         # an option given with a bad value was reported above: it is not also missing
-        given = parsed.options
-        if parsed.warnings:  # (only the names count: they are all there when none was bad)
-            given = parse_directive_text(
-                directive, first_line, token.content, line=line, validate_options=False
-            ).options
-        for message in directive.usage_problems(given, "\n".join(parsed.body)):
+        for message in directive.usage_problems(parsed.options, "\n".join(parsed.body)):
             yield (line, "D402", message)
+
+
+def published_blocks_are_complete(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """A block's options that may wait in a draft (to fill) but not once it is published."""
+    for token in issue.tokens:
+        if not (block := parse_block(token)):
+            continue
+        directive, parsed = block
+        given = {*parsed.options}
+        given |= {directive.meant(n) for n in given if n not in directive.option_checks}  # D401
+        for name, meaning in directive.required_when_published.items():
+            if name in given:
+                continue
+            if issue.meta.published:
+                message = (
+                    f'the "{directive.name}" block of a published issue needs a ":{name}:" '
+                    f"option: {meaning}"
+                )
+                yield (_line(token), "D404", message)
+            else:
+                message = f'the "{directive.name}" block\'s ":{name}:" option: {meaning}'
+                yield (_line(token), "D405", message)
 
 
 #: A placeholder left by ``python -m newsletter new``: ``[[FILL: what goes here]]``.
@@ -310,6 +448,31 @@ def images_have_alt_text(issue: IssueFile, pub: Publication) -> Iterator[Finding
                 )
 
 
+_BARE_ADDRESS = re.compile(r"\b(?:https?://|www\.\w)[^\s<>]*", re.IGNORECASE)
+
+
+def addresses_are_links(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """An address written as text is shown as text (MyST's linkify is not enabled)."""
+    body = [t for t in issue.tokens if t.type != "front_matter"]
+    for text in texts(body):
+        depth = 0
+        for child in text.inline.children or ():
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if depth or child.type != "text":
+                continue
+            for match in _BARE_ADDRESS.finditer(child.content):
+                url = match[0].rstrip(".,;:!?'\"")
+                if url.endswith(")") and "(" not in url:
+                    url = url.rstrip(")")
+                href = url if "://" in url else f"https://{url}"
+                yield (
+                    text.line_of(child),
+                    "L506",
+                    f"a bare address is shown as plain text; write it as a link: "
+                    f"[what it is]({href})",
+                )
+
+
 _EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
 
 
@@ -337,12 +500,15 @@ def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     title_is_not_repeated,
     nothing_before_first_section,
+    salutation_and_closing_are_not_typed,
     sections_present_and_in_order,
     sections_hold_what_they_must,
     fences_are_closed,
     blocks_are_well_formed,
+    published_blocks_are_complete,
     headings_are_not_too_deep,
     links_are_sound,
+    addresses_are_links,
     images_have_alt_text,
     no_raw_html,
     placeholders_are_filled,

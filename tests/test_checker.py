@@ -178,9 +178,73 @@ def test_good_corrections_are_accepted() -> None:
     assert findings(text) == []
 
 
+def corrected(*dates: str) -> str:
+    entries = "".join(f"\n  - date: {when}\n    text: Fixed on {when}." for when in dates)
+    return edit("status: draft", f"status: published\ncorrections:{entries}")
+
+
+CORRECTIONS = [
+    ("on the issue's own date", corrected("2026-01-30", "2026-01-30"), []),
+    (
+        "before the issue",
+        corrected("2026-01-29", "2026-02-01"),
+        [(10, "M211", "correction dated 2026-01-29 is earlier than the issue (2026-01-30): "
+                      "date it the day the correction was made")],
+    ),
+    (
+        "out of order",
+        corrected("2026-02-05", "2026-02-01", "2026-02-03", "2026-02-06"),
+        [
+            (12, "M212", "correction dated 2026-02-01 comes after one dated 2026-02-05: "
+                         "list the corrections oldest first"),
+            (14, "M212", "correction dated 2026-02-03 comes after one dated 2026-02-05: "
+                         "list the corrections oldest first"),
+        ],
+    ),
+    (
+        "before the issue and out of order: said once",
+        corrected("2026-02-05", "2026-01-20"),
+        [(12, "M211", "correction dated 2026-01-20 is earlier than the issue (2026-01-30): "
+                      "date it the day the correction was made")],
+    ),
+    (
+        "written inline, each at its line",
+        edit("status: draft", "status: published\ncorrections: [{date: 2026-02-02, text: B.},\n"
+             "  {date: 2026-02-01, text: A.}]"),
+        [(10, "M212", "correction dated 2026-02-01 comes after one dated 2026-02-02: "
+                      "list the corrections oldest first")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in CORRECTIONS], ids=[c[0] for c in CORRECTIONS]
+)
+def test_corrections_follow_the_issue_in_date_order(text: str, expected: list) -> None:
+    assert findings(text) == expected
+
+
+def test_corrections_are_kept_oldest_first() -> None:
+    from newsletter import issuefile, publication
+
+    from .conftest import ROOT
+
+    text = corrected("2026-02-05", "2026-02-01")
+    meta = issuefile.read("issues/2026/2026-01-30.md", text.encode(), publication.load(ROOT)).meta
+    assert [c.date.isoformat() for c in meta.corrections] == ["2026-02-01", "2026-02-05"]
+
+
 # -- sections ------------------------------------------------------------------
 
 QUESTION = VALID[VALID.index("## Question of the Week") :]
+SALUTATION = (
+    'the salutation "Dear Focus Reader," is added to every issue from publication.toml; '
+    "delete this line"
+)
+CLOSING = (
+    'the closing paragraph ("Prepared by China-US Focus editorial teams in Hong ...") is added '
+    "to every issue from publication.toml; delete this paragraph"
+)
 
 SECTIONS = [
     (
@@ -210,10 +274,46 @@ SECTIONS = [
         [(31, "S304", 'section "This Week" appears twice')],
     ),
     (
-        "salutation typed in the issue",
+        "text before the first section",
+        edit("## This Week", "An introduction.\n\n## This Week"),
+        [(11, "S305", 'text before the first section "This Week": an issue starts with its '
+                      'first section ("## This Week"); move this text into a section or delete it')],
+    ),
+    (
+        "salutation typed before the first section",
         edit("## This Week", "Dear Focus Reader,\n\n## This Week"),
-        [(11, "S305", 'text before the first section "This Week": the salutation and the '
-                      "closing come from publication.toml, not from the issue")],
+        [(11, "S310", SALUTATION)],
+    ),
+    (
+        "salutation and other text before the first section",
+        edit("## This Week", "Dear Focus Reader,\n\nAn introduction.\n\n## This Week"),
+        [
+            (11, "S310", SALUTATION),
+            (13, "S305", 'text before the first section "This Week": an issue starts with its '
+                         'first section ("## This Week"); move this text into a section or delete it'),
+        ],
+    ),
+    (
+        "salutation typed in a section, written otherwise",
+        edit("A brief of the week.", "DEAR  focus reader:\nA brief of the week."),
+        [(13, "S310", SALUTATION)],
+    ),
+    (
+        "closing typed at the end",
+        VALID + "\nPrepared by China-US Focus editorial teams in Hong Kong and New York, this "
+        "weekly newsletter offers you snap shots.\n",
+        [(42, "S310", CLOSING)],
+    ),
+    (
+        "closing typed in a block's body",
+        edit("What do you think?", "What do you think?\n\nprepared by China–US Focus Editorial "
+             "Teams in Hong Kong and New York."),
+        [(41, "S310", CLOSING)],
+    ),
+    (
+        "the salutation's words elsewhere are fine",
+        edit("A brief of the week.", "A brief for the dear focus reader."),
+        [],
     ),
     (
         "title repeated as a heading",
@@ -236,6 +336,18 @@ SECTIONS = [
         [(31, "S307", 'section "Further Reading" must hold at least 1 link, found 0')],
     ),
     (
+        "a '>' blockquote where the quote block belongs",
+        edit(":::{quote}\n:attribution: Someone, somewhere\n:source: https://example.org/quote\n"
+             "Words worth quoting.\n:::", "> Words worth quoting.\n>\n> — Someone, somewhere"),
+        [(17, "S307", 'section "Quote of the Week": write the quote as a block: :::{quote} ... ::: '
+                      "(a '>' blockquote is not the quote block)")],
+    ),
+    (
+        "a '>' blockquote beside the quote block is fine",
+        edit("## By the Numbers", "> An aside.\n\n## By the Numbers"),
+        [],
+    ),
+    (
         "unclosed fence",
         VALID[: VALID.rindex(":::")],
         [(37, "S308", "the ':::' fence opened here is never closed")],
@@ -256,12 +368,24 @@ BLOCKS = [
     (
         "unknown option",
         edit(":attribution: Someone, somewhere", ":attribution: Someone\n:colour: red"),
-        [(19, "D401", "the \"quote\" block: Unknown option key: 'colour' (allowed: ['attribution', 'source'])")],
+        [(19, "D401", 'the "quote" block has no option ":colour:" (options: attribution, source)')],
+    ),
+    (
+        "misspelt option",
+        edit(":attribution: Someone, somewhere", ":attributon: Someone, somewhere"),
+        [(18, "D401", 'the "quote" block has no option ":attributon:"; did you mean ":attribution:"? '
+                      "(options: attribution, source)")],
+    ),
+    (
+        "misspelt required option: said once",
+        edit(":submit: editor@example.org", ":sumbit: editor@example.org"),
+        [(38, "D401", 'the "question" block has no option ":sumbit:"; did you mean ":submit:"? '
+                      "(options: submit)")],
     ),
     (
         "source that is not http",
         edit(":source: https://example.org/quote", ":source: ftp://example.org/quote"),
-        [(19, "D401", "the \"quote\" block: Invalid option value for 'source': ftp://example.org/quote: "
+        [(19, "D401", 'the "quote" block\'s ":source:" is not valid: '
                       "'ftp://example.org/quote' is not an http(s) URL")],
     ),
     (
@@ -277,7 +401,7 @@ BLOCKS = [
     (
         "bad as-of date",
         edit(":as-of: 2026-01-29", ":as-of: last week"),
-        [(27, "D401", "the \"stat\" block: Invalid option value for 'as-of': last week: "
+        [(27, "D401", 'the "stat" block\'s ":as-of:" is not valid: '
                       "'last week' is not a date written YYYY-MM-DD")],
     ),
     (
@@ -289,8 +413,26 @@ BLOCKS = [
     (
         "malformed address",
         edit(":submit: editor@example.org", ":submit: editor at example"),
-        [(38, "D401", "the \"question\" block: Invalid option value for 'submit': editor at example: "
+        [(38, "D401", 'the "question" block\'s ":submit:" is not valid: '
                       "'editor at example' is neither an email address nor an https URL")],
+    ),
+    (
+        "stat without a source in a published issue",
+        edit("status: draft", "status: published", edit(":source: https://example.org/stat\n", "")),
+        [(25, "D404", 'the "stat" block of a published issue needs a ":source:" option: '
+                      "the address the figure comes from (:source: https://...)")],
+    ),
+    (
+        "stat without a source in a draft is to fill",
+        edit(":source: https://example.org/stat\n", ""),
+        [(25, "D405", 'the "stat" block\'s ":source:" option: '
+                      "the address the figure comes from (:source: https://...)")],
+    ),
+    (
+        "stat with a misspelt source in a published issue: said once",
+        edit("status: draft", "status: published", edit(":source: https://example.org/stat", ":sorce: https://example.org/stat")),
+        [(26, "D401", 'the "stat" block has no option ":sorce:"; did you mean ":source:"? '
+                      "(options: source, as-of)")],
     ),
 ]  # fmt: skip
 
@@ -347,6 +489,8 @@ def test_cli_formats(archive) -> None:
 
 # -- content rules -------------------------------------------------------------
 
+BARE = "a bare address is shown as plain text; write it as a link: [what it is]({})"
+
 CONTENT = [
     (
         "relative link",
@@ -385,6 +529,32 @@ CONTENT = [
         "repeated link",
         edit("- [An article](https://example.org/article)", "- [An article](https://example.org/article)\n- [Again](https://example.org/article/)"),
         [(34, "L504", "link 'https://example.org/article/' is already given on line 33")],
+    ),
+    (
+        "bare address in a paragraph",
+        edit("A brief of the week.", "A brief\nof the week (https://example.org/a_b_c)."),
+        [(14, "L506", BARE.format("https://example.org/a_b_c"))],
+    ),
+    (
+        "bare addresses in Further Reading",
+        edit("- [An article](https://example.org/article)", "- [An article](https://example.org/article)\n"
+             "- Another, at https://example.org/other.\n- And www.example.org/third"),
+        [
+            (34, "L506", BARE.format("https://example.org/other")),
+            (35, "L506", BARE.format("https://www.example.org/third")),
+        ],
+    ),
+    (
+        "bare address in a block's body",
+        edit("Words worth quoting.", "Words\nworth quoting, says http://example.org/q"),
+        [(21, "L506", BARE.format("http://example.org/q"))],
+    ),
+    (
+        "addresses in links, autolinks and code are fine",
+        edit("A brief of the week.", "A [brief](https://example.org/b) of <https://example.org/c>, "
+             "`https://example.org/d` and [www.example.org](https://www.example.org/).\n\n"
+             "```\nhttps://example.org/e\n```"),
+        [],
     ),
     (
         "image without alt text",

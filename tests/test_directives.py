@@ -137,9 +137,11 @@ def test_text_builder_degrades_to_plain_text(built: Path) -> None:
 
 BAD_USES = [
     ("stat without figure", ":::{stat}\nA body.\n:::", "index.md:3: ERROR: Directive 'stat': 1 argument(s) required, 0 supplied"),
-    ("unknown option", ":::{quote}\n:colour: red\nWords.\n:::", "index.md:4: WARNING: 'quote': Unknown option key: 'colour'"),
-    ("source not http", ":::{quote}\n:source: ftp://x.org/a\nWords.\n:::", "'ftp://x.org/a' is not an http(s) URL"),
-    ("malformed address", ":::{question}\n:submit: not-an-address\nWhy?\n:::", "'not-an-address' is neither an email address nor an https URL"),
+    ("unknown option", ":::{quote}\n:colour: red\nWords.\n:::", 'index.md:4: WARNING: the "quote" block has no option ":colour:" (options: attribution, source) [newsletter.D401]'),
+    ("misspelt option", ":::{quote}\n:source: https://x.org/a\n:attributon: A\nWords.\n:::", 'index.md:5: WARNING: the "quote" block has no option ":attributon:"; did you mean ":attribution:"? (options: attribution, source) [newsletter.D401]'),
+    ("misspelt option in reST", "```{eval-rst}\n.. quote::\n   :attributon: A\n\n   Words.\n```", 'index.md:5: WARNING: the "quote" block has no option ":attributon:"; did you mean ":attribution:"? (options: attribution, source) [newsletter.D401]'),
+    ("source not http", ":::{quote}\n:source: ftp://x.org/a\nWords.\n:::", 'index.md:4: WARNING: the "quote" block\'s ":source:" is not valid: \'ftp://x.org/a\' is not an http(s) URL [newsletter.D401]'),
+    ("malformed address", ":::{question}\n:submit: not-an-address\nWhy?\n:::", "index.md:4: WARNING: the \"question\" block's \":submit:\" is not valid: 'not-an-address' is neither an email address nor an https URL [newsletter.D401]"),
     ("no body", ":::{stat} 12\n:::", 'index.md:3: ERROR: the "stat" block needs a body: what the figure measures'),
     ("no submit", ":::{question}\nWhy?\n:::", 'index.md:3: ERROR: the "question" block needs a ":submit:" option'),
 ]  # fmt: skip
@@ -157,3 +159,4 @@ def test_bad_use_fails_the_build_with_its_location(
     assert result.returncode != 0
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+    assert "[myst.directive_option]" not in result.stderr  # said once, by the block itself

@@ -9,7 +9,7 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test check lint format bench clean new serve email
+.PHONY: help html test check lint format bench clean new serve email chromium hooks
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,13 +30,17 @@ $(NODE_STAMP): package.json package-lock.json
 html: $(STAMP) ## Build the web archive into _build/html (warnings are errors)
 	$(SPHINX) . _build/html
 
-test: $(STAMP) $(NODE_STAMP) ## Run every test (lint, checker, site, search, email, quality gates)
+test: $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, search, email, quality gates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-check: $(STAMP) ## Check every issue file (or PATHS="...") without building
-	$(BIN)/python -m newsletter check $(PATHS)
+# Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
+chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing
+	@tools/ensure-chromium
+
+check: $(STAMP) ## Check every issue file (or PATHS="..."), frozen ones against the default branch
+	$(BIN)/python -m newsletter check --since auto $(PATHS)
 
 email: $(STAMP) ## Build the email edition into _build/email (ISSUE=YYYY-MM-DD for one issue)
 	$(BIN)/sphinx-build -b email -d _build/doctrees-email -W --keep-going -n \
@@ -50,6 +54,9 @@ serve: $(STAMP) ## Preview on http://127.0.0.1:$(PORT)/, rebuilding and reloadin
 	@echo "Serving the archive at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) -b html -d _build/doctrees \
 		--keep-going -n --ignore '*.venv*' --ignore '*/_build/*' . _build/html
+
+hooks: $(STAMP) ## Run ruff and the checker on every commit (installs the git pre-commit hook)
+	$(BIN)/pre-commit install
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check .

@@ -20,12 +20,31 @@ def _format(problem: Problem, style: str) -> str:
     return str(problem)
 
 
+def _since_auto(root: Path, pub: publication.Publication) -> tuple[str | None, str | None]:
+    """``(commit, its name)`` for ``--since auto``, told on stderr; ``(None, None)`` without.
+
+    The merge base of HEAD with the default branch; where git has none (no git, no
+    repository, no default branch), one line says so and the frozen rules are left out.
+    """
+    try:
+        commit, branch = frozen.merge_base(root, pub.site.repository_branch)
+        name = frozen.short_id(commit, root)
+    except frozen.GitError as error:
+        print(f"frozen issues: not checked: {error}", file=sys.stderr)
+        return None, None
+    print(f"frozen issues: compared with {name} (merge base with {branch})", file=sys.stderr)
+    return commit, name
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     root = publication.find_root(Path.cwd())
     pub = publication.load(root)
+    since, name = args.since, None
+    if since == frozen.AUTO:
+        since, name = _since_auto(root, pub)
     problems = checker.check(args.paths, root, pub)
-    if args.since is not None:
-        problems = sorted({*problems, *frozen.check(args.since, root, pub, args.paths)})
+    if since is not None:
+        problems = sorted({*problems, *frozen.check(since, root, pub, args.paths, name)})
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2))
     else:
@@ -48,7 +67,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def make_parser() -> argparse.ArgumentParser:
+    """The command line's parser (also used by the tests of the documented commands)."""
     parser = argparse.ArgumentParser(prog="python -m newsletter", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check issue files (all when no path is given)")
@@ -63,13 +83,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--since",
         metavar="REF",
         help="also check that the issues published at git revision REF kept their number, "
-        "date and file, and changed only with a new corrections entry",
+        f"date and file, and changed only with a new corrections entry; '{frozen.AUTO}': "
+        "REF is the merge base of HEAD with the default branch (origin/HEAD, else "
+        "origin/BRANCH, else BRANCH, the repository_branch of publication.toml), "
+        "left out with a notice where git has none",
     )
     check.set_defaults(run=cmd_check)
     new = commands.add_parser("new", help="write the next issue from _templates/issue.md")
     new.add_argument("--date", metavar="YYYY-MM-DD", help="default: a week after the latest")
     new.set_defaults(run=cmd_new)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     try:
         return args.run(args)
     except (publication.PublicationError, frozen.GitError, scaffold.ScaffoldError) as error:

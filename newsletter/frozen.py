@@ -1,5 +1,10 @@
 """A published issue is frozen: ``check --since REF`` compares it with git revision REF.
 
+``--since auto`` (what ``make check`` and the pre-commit hook use) takes for REF
+the merge base of HEAD with the default branch (:func:`merge_base`): on a branch,
+where it left the default branch; on the default branch itself, HEAD, so that an
+uncommitted edit is compared with the last commit.
+
 Every issue file that was ``status: published`` at REF keeps its number (V501)
 and its date (V502), changes only together with a new ``corrections:`` entry
 (V503) and stays where it is (V504). Drafts at REF may change freely, and files
@@ -29,6 +34,9 @@ FOLDER = "issues/"
 
 CORRECTION_HINT = "add one: - date: YYYY-MM-DD / text: what was corrected"
 
+#: ``--since AUTO``: the merge base of HEAD with the default branch
+AUTO = "auto"
+
 
 class GitError(Exception):
     """git cannot answer: it is missing, there is no repository, or REF is unknown."""
@@ -56,19 +64,64 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def resolve(ref: str, root: Path) -> str:
-    """The commit id of ``ref`` in the repository around ``root``, or :class:`GitError`."""
+def _work_tree(root: Path) -> None:
+    """Nothing when ``root`` is in a git work tree, else :class:`GitError`."""
     inside = _run(root, ["rev-parse", "--is-inside-work-tree"])
     if inside.returncode != 0 or inside.stdout.strip() != b"true":
         said = inside.stderr.decode("utf-8", "replace").strip().splitlines()
         if inside.returncode == 0 or not said or "not a git repository" in said[-1]:
             raise GitError(f"not a git repository: '{root}'")
         raise GitError(f"git: {said[-1].removeprefix('fatal: ')}")
-    if not ref.startswith("-"):  # which git would read as an option, not a revision
-        found = _run(root, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
-        if found.returncode == 0:
-            return found.stdout.decode().strip()
+
+
+def _commit(ref: str, root: Path) -> str | None:
+    """The commit id of ``ref``, or None when it names no commit."""
+    if ref.startswith("-"):  # which git would read as an option, not a revision
+        return None
+    found = _run(root, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    return found.stdout.decode().strip() if found.returncode == 0 else None
+
+
+def resolve(ref: str, root: Path) -> str:
+    """The commit id of ``ref`` in the repository around ``root``, or :class:`GitError`."""
+    _work_tree(root)
+    if commit := _commit(ref, root):
+        return commit
     raise GitError(f"unknown git revision '{ref}'")
+
+
+def _short(ref: str) -> str:
+    return ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+
+
+def merge_base(root: Path, branch: str) -> tuple[str, str]:
+    """``(commit id, default branch)``: the merge base of HEAD with the default branch.
+
+    The default branch is the one ``origin/HEAD`` names, else ``origin/BRANCH``, else
+    the local ``BRANCH`` (``repository_branch`` in ``publication.toml``). Raises
+    :class:`GitError` (one line) when git cannot answer, there is no repository, no
+    default branch, no commit yet, or no commit in common.
+    """
+    _work_tree(root)
+    candidates = [f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"]
+    origin_head = _run(root, ["symbolic-ref", "-q", "refs/remotes/origin/HEAD"])
+    if origin_head.returncode == 0:
+        candidates.insert(0, origin_head.stdout.decode().strip())
+    default = next((ref for ref in candidates if _commit(ref, root)), None)
+    if default is None:
+        names = ", ".join(dict.fromkeys(_short(ref) for ref in candidates))
+        raise GitError(f"no default branch (none of {names} exists)")
+    if _commit("HEAD", root) is None:
+        raise GitError("no commit yet on HEAD")
+    found = _run(root, ["merge-base", "HEAD", default])
+    if found.returncode != 0:
+        raise GitError(f"HEAD has no commit in common with {_short(default)}")
+    return found.stdout.decode().strip(), _short(default)
+
+
+def short_id(commit: str, root: Path) -> str:
+    """An abbreviation of ``commit``, unique in the repository (at least 8 digits)."""
+    return _git(root, "rev-parse", "--short=8", commit).decode().strip()
 
 
 def _blobs(commit: str, root: Path) -> dict[str, str]:
@@ -97,9 +150,16 @@ def _contents(oids: Iterable[str], root: Path) -> dict[str, bytes]:
     return contents
 
 
-def published_at(commit: str, root: Path, pub: Publication) -> dict[str, tuple[str, IssueFile]]:
-    """``{path: (blob id, parsed issue)}`` of every issue that was published at ``commit``."""
+def published_at(
+    commit: str, root: Path, pub: Publication, only: set[str] | None = None
+) -> dict[str, tuple[str, IssueFile]]:
+    """``{path: (blob id, parsed issue)}`` of every issue published at ``commit``.
+
+    With ``only``, the issues at those paths alone are read.
+    """
     blobs = _blobs(commit, root)
+    if only is not None:
+        blobs = {path: oid for path, oid in blobs.items() if path in only}
     contents = _contents(blobs.values(), root)
     then = {path: (oid, issuefile.read(path, contents[oid], pub)) for path, oid in blobs.items()}
     return {path: found for path, found in then.items() if found[1].meta.published}
@@ -134,14 +194,16 @@ def _compare(ref: str, old: IssueFile, new: IssueFile) -> Iterator[Problem]:
         )
 
 
-def check(ref: str, root: Path, pub: Publication, paths: Iterable[Path] = ()) -> list[Problem]:
+def check(
+    ref: str, root: Path, pub: Publication, paths: Iterable[Path] = (), name: str | None = None
+) -> list[Problem]:
     """The frozen rules for every issue published at ``ref`` (only ``paths`` when given).
 
-    Raises :class:`GitError` (with a one-line message) when git cannot answer.
+    The messages call the revision ``name`` (default: ``ref``). Raises
+    :class:`GitError` (with a one-line message) when git cannot answer.
     """
-    then = published_at(resolve(ref, root), root, pub)
-    if chosen := {display_path(Path(p), root) for p in paths}:
-        then = {path: found for path, found in then.items() if path in chosen}
+    chosen = {display_path(Path(p), root) for p in paths}
+    then = published_at(resolve(ref, root), root, pub, chosen or None)
     present = [path for path in then if (root / path).is_file()]
     # absolute: git reads --stdin-paths from the top of the work tree, not from ``root``
     listed = os.fsencode("".join(f"{root.resolve() / path}\n" for path in present))
@@ -156,5 +218,5 @@ def check(ref: str, root: Path, pub: Publication, paths: Iterable[Path] = ()) ->
                 raw = (root / path).read_bytes()
             except OSError:
                 continue  # the normal rules report the unreadable file (F100)
-            problems += _compare(ref, old, issuefile.read(path, raw, pub))
+            problems += _compare(name or ref, old, issuefile.read(path, raw, pub))
     return sorted(problems)

@@ -144,7 +144,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the issue page around the issue's own sections; the archive around the issues;
     # the feeds, index and sitemap of the published issues
-    from . import archive, email_edition, feeds, generated_pages, page, search, speedups
+    from . import archive, csp, email_edition, feeds, generated_pages, page, search, speedups
 
     page.setup(app)
     generated_pages.setup(app)  # the years, topics and search pages: written when changed
@@ -152,6 +152,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     archive.setup(app)
     feeds.setup(app)
     search.setup(app)  # the archive's search: a Pagefind index of the issues' own text
+    csp.setup(app)  # every web page's Content-Security-Policy, with its inline scripts' hashes
     # the email edition of the same issues: sphinx-build -b email
     email_edition.setup(app)
 

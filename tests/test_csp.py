@@ -1,0 +1,118 @@
+"""The Content-Security-Policy of every page, in headless Chromium.
+
+A script planted in a built page does not run; every page of the site loads without a
+single violation of its own policy; search, the light/dark switch and Ctrl+K still work.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsletter import csp
+
+from .conftest import copy_project, served, sphinx_build
+
+#: every violation of the page's policy, as "directive blocked-URI"
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+PLANTED = (
+    "<script>window.planted = 'inline';</script>"
+    '<img src="missing.png" alt="" onerror="window.planted = \'handler\'">'
+    "<script src=\"data:text/javascript,window.planted='data'\"></script>"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("csp")
+    out = tmp / "out"
+    result = sphinx_build(copy_project(tmp / "src", seed=True), out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if ".doctrees" not in p.parts and "_static" not in p.parts
+    )
+
+
+def test_every_page_carries_the_policy_first_in_its_head(site: Path) -> None:
+    found = pages(site)
+    assert {"index.html", "search.html", "issues/2026/2026-01-23.html"} <= set(found)
+    for name in found:
+        html = (site / name).read_text(encoding="utf-8")
+        metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        assert len(metas) == 1, name
+        head = html[: html.index("<meta http-equiv")]
+        assert "<script" not in head and "<link" not in head, name  # nothing before it
+        assert metas[0] == csp.policy_for(html), name
+        assert "'unsafe-inline'" not in metas[0].split("; ")[1], name  # script-src
+
+
+def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> None:
+    page_path = site / "issues" / "2026" / "2026-01-23.html"
+    planted = page_path.with_name("planted.html")
+    planted.write_text(
+        page_path.read_text(encoding="utf-8").replace("</body>", PLANTED + "</body>"),
+        encoding="utf-8",
+    )
+    try:
+        with served(site) as base:
+            context = browser.new_context()
+            context.add_init_script(WATCH_VIOLATIONS)
+            tab = context.new_page()
+            tab.goto(f"{base}issues/2026/planted.html")
+            tab.wait_for_timeout(300)
+            ran = tab.evaluate("window.planted")
+            violations = tab.evaluate("window.__violations")
+            context.close()
+    finally:
+        planted.unlink()
+    assert ran is None
+    assert sorted(v.split()[0] for v in violations) == [
+        "script-src-attr",
+        "script-src-elem",
+        "script-src-elem",
+    ]
+
+
+def test_every_page_works_under_its_policy(site: Path, browser) -> None:
+    with served(site) as base:
+        context = browser.new_context()
+        context.add_init_script(WATCH_VIOLATIONS)
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        for name in [*pages(site), "search.html?q=Greenland"]:
+            tab.goto(base + name)
+            tab.wait_for_load_state("load")
+            assert tab.evaluate("window.__violations") == [], name
+        # search: Pagefind's engine (WebAssembly) runs and finds the issue
+        tab.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=15_000)
+        assert "Davos, Greenland" in tab.locator(".ftw-s-heading").first.inner_text()
+        # the light/dark switch of the theme
+        tab.goto(f"{base}issues/2026/2026-01-23.html")
+        tab.locator(".theme-switch-button").first.click()
+        tab.locator('.theme-change-button[data-mode="dark"]').first.click()
+        assert tab.evaluate("document.documentElement.dataset.theme") == "dark"
+        # Ctrl+K opens the theme's search dialog, which leads to the search page
+        tab.keyboard.press("Control+k")
+        field = tab.locator("#pst-search-dialog input[name=q]")
+        field.wait_for(state="visible")
+        field.fill("Greenland")
+        field.press("Enter")
+        tab.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=15_000)
+        assert tab.locator(".ftw-s-heading").count() == 1
+        assert tab.evaluate("window.__violations") == []
+        context.close()
+    assert errors == []

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import make_project, sphinx_build
+from .conftest import copy_project, edit, make_project, run_cli, sphinx_build
 
 PAGE_MD = """\
 # Blocks
@@ -160,3 +161,104 @@ def test_bad_use_fails_the_build_with_its_location(
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
     assert "[myst.directive_option]" not in result.stderr  # said once, by the block itself
+
+
+# -- issues: the build reports what the checker reports --------------------------
+
+_FURTHER = "- [An article](https://example.org/article)"
+_QUOTE = (
+    ":::{quote}\n:attribution: Someone, somewhere\n:source: https://example.org/quote\n"
+    "Words worth quoting.\n:::"
+)
+_CLOSING = (
+    "Prepared by China-US Focus editorial teams in Hong Kong and New York, this weekly "
+    "newsletter offers you snap shots of latest trends.\n"
+)
+
+
+def _issue(date: str, number: int, *edits: tuple[str, str]) -> str:
+    text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {number}"))
+    for old, new in edits:
+        text = edit(old, new, text)
+    return text
+
+
+#: issue files with the mistakes of an editor in a hurry, and what each one is told
+BROKEN_ISSUES = {
+    "2026-01-02.md": _issue(
+        "2026-01-02", 10,
+        ("A brief of the week.", "Dear Focus Reader,\n\nA brief of the week."),
+        (_FURTHER, f"{_FURTHER}\n- More at https://example.org/more"),
+        (":attribution:", ":attributon:"),
+        ("What do you think?\n:::\n", "What do you think?\n:::\n\n" + _CLOSING),
+    ),
+    "2026-01-09.md": _issue(
+        "2026-01-09", 11,
+        ("status: draft", "status: published\ncorrections:\n  - date: 2026-01-12\n    text: B.\n"
+                          "  - date: 2026-01-10\n    text: A.\n  - date: 2026-01-08\n    text: C."),
+        (_QUOTE, "> Words worth quoting.\n>\n> — Someone, somewhere"),
+        (":source: https://example.org/stat\n", ""),
+    ),
+    "2026-01-16.md": _issue("2026-01-16", 12, (":source: https://example.org/stat\n", "")),
+}  # fmt: skip
+
+S310 = "is added to every issue from publication.toml"
+EXPECTED_FROM_BROKEN_ISSUES = [
+    ("2026-01-02.md", 13, "S310", f'the salutation "Dear Focus Reader," {S310}; delete this line'),
+    ("2026-01-02.md", 20, "D401", 'the "quote" block has no option ":attributon:"; did you mean '
+                                  '":attribution:"? (options: attribution, source)'),
+    ("2026-01-02.md", 36, "L506", "a bare address is shown as plain text; write it as a link: "
+                                  "[what it is](https://example.org/more)"),
+    ("2026-01-02.md", 45, "S310", 'the closing paragraph ("Prepared by China-US Focus editorial '
+                                  f'teams in Hong ...") {S310}; delete this paragraph'),
+    ("2026-01-09.md", 12, "M212", "correction dated 2026-01-10 comes after one dated 2026-01-12: "
+                                  "list the corrections oldest first"),
+    ("2026-01-09.md", 14, "M211", "correction dated 2026-01-08 is earlier than the issue "
+                                  "(2026-01-09): date it the day the correction was made"),
+    ("2026-01-09.md", 24, "S307", 'section "Quote of the Week": write the quote as a block: '
+                                  ":::{quote} ... ::: (a '>' blockquote is not the quote block)"),
+    ("2026-01-09.md", 30, "D404", 'the "stat" block of a published issue needs a ":source:" '
+                                  "option: the address the figure comes from (:source: https://...)"),
+]  # fmt: skip
+
+_WARNING = re.compile(r"^(?:.*/)?issues/2026/(\S+\.md):(\d+): WARNING: (.*) \[(\S+)\]$")
+_FOUND = re.compile(r"^issues/2026/(\S+\.md):(\d+): (.*) \[(\S+)\]$")
+
+
+@pytest.fixture(scope="module")
+def broken_issues(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    tmp = tmp_path_factory.mktemp("broken-issues")
+    src = copy_project(tmp / "src")
+    folder = src / "issues" / "2026"
+    folder.mkdir(parents=True)
+    for name, text in BROKEN_ISSUES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return src, sphinx_build(src, tmp / "out")
+
+
+def test_the_build_reports_each_mistake_once_as_the_checker_does(broken_issues) -> None:
+    src, result = broken_issues
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    reported = sorted(_WARNING.match(line).groups() for line in warnings)  # type: ignore[union-attr]
+    expected = sorted(
+        (name, str(line), message, f"newsletter.{code}")
+        for name, line, code, message in EXPECTED_FROM_BROKEN_ISSUES
+    )
+    assert reported == expected  # each once: no word of MyST's own about the options
+    checked = run_cli(src, "check")
+    assert checked.returncode == 1, checked.stderr
+    found = sorted(_FOUND.match(line).groups() for line in checked.stdout.splitlines())  # type: ignore[union-attr]
+    errors = [(n, line, m, f"newsletter.{c}") for n, line, m, c in found if c != "D405"]
+    assert errors == expected
+
+
+def test_a_draft_stat_without_its_source_is_to_fill(broken_issues) -> None:
+    src, result = broken_issues
+    to_fill = (
+        'issues/2026/2026-01-16.md:25: to fill: the "stat" block\'s ":source:" option: '
+        "the address the figure comes from (:source: https://...)"
+    )
+    assert to_fill in result.stdout
+    assert "2026-01-16.md" not in result.stderr  # not a warning: a draft may wait for it
+    assert to_fill + " [D405]" in run_cli(src, "check").stdout.splitlines()

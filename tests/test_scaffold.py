@@ -19,8 +19,9 @@ def test_new_issue_follows_the_latest_and_is_publishable_once_filled(archive) ->
 
     checked = run_cli(archive, "check")
     assert checked.returncode == 0, checked.stdout  # structurally sound at once
-    assert len(checked.stdout.splitlines()) == 9
+    assert len(checked.stdout.splitlines()) == 10  # 9 placeholders, and the stat's source
     assert all(": to fill: " in line for line in checked.stdout.splitlines())
+    assert ':source:" option: the address the figure comes from' in checked.stdout
 
     refused = run_cli(archive, "new", "--date", "2026-02-13")
     assert refused.returncode == 2
@@ -32,6 +33,9 @@ def test_new_issue_follows_the_latest_and_is_publishable_once_filled(archive) ->
     assert run_cli(archive, "check").returncode == 1
 
     filled = re.sub(r"\[\[FILL: ([^\]]*)\]\]", lambda m: m[1].capitalize(), text)
+    filled = filled.replace(
+        "{stat} The figure\n", "{stat} The figure\n:source: https://example.org/f\n"
+    )
     path.write_text(filled.replace("status: draft", "status: published"), encoding="utf-8")
     final = run_cli(archive, "check")
     assert (final.returncode, final.stdout) == (0, "")

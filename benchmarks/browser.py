@@ -1,7 +1,8 @@
 """The headless browser that the browser tests and the search benchmark drive.
 
-Debian's Chromium (``apt-get install chromium``; ``.ci/run`` installs it), through the
-``playwright`` package, whose own browser downloads are not used.
+Debian's Chromium (``apt-get install chromium``; ``make test`` installs it when missing,
+with ``tools/ensure-chromium``), through the ``playwright`` package, whose own browser
+downloads are not used.
 """
 
 from __future__ import annotations

@@ -159,9 +159,9 @@ def archive(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by playwright (.ci/run installs it)."""
+    """Headless Debian Chromium driven by playwright (make test installs it: tools/ensure-chromium)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (as .ci/run does)")
+        pytest.fail(f"{CHROMIUM} is missing: make test installs it (tools/ensure-chromium)")
     with chromium() as launched:
         yield launched
 

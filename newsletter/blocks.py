@@ -8,7 +8,9 @@ plain blocks; the HTML builder gets semantic ``<figure>``/``<figcaption>``
 markup from the visitors at the end of this module.
 
 This module needs only docutils: the checker imports the directive classes to
-validate a directive's options with MyST's own parser, without Sphinx.
+read a block with MyST's own parser, without Sphinx, and to check its options
+and body with the very functions the directives run (:meth:`BlockDirective.check_options`,
+:meth:`BlockDirective.usage_problems`), so the two say the same thing.
 """
 
 from __future__ import annotations

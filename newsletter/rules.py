@@ -9,6 +9,7 @@ must hold come from ``publication.toml``; nothing about them is written here.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -83,17 +84,31 @@ def split_sections(issue: IssueFile) -> tuple[list[Token], list[Section]]:
     return preamble, sections
 
 
+@functools.lru_cache(maxsize=64)
+def _read_block(
+    name: str, first_line: str, content: str, line: int
+) -> DirectiveParsingResult | MarkupError:
+    """MyST's reading of a block (read once, though several rules look at each block)."""
+    try:
+        return parse_directive_text(BLOCK_DIRECTIVES[name], first_line, content, line=line)
+    except MarkupError as error:
+        return error
+
+
 def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
     """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
     found = directive_of(token)
     if not found or found[0] not in BLOCK_DIRECTIVES:
         return None
-    directive = BLOCK_DIRECTIVES[found[0]]
-    try:
-        parsed = parse_directive_text(directive, found[1], token.content, line=_line(token))
-    except MarkupError:
+    parsed = _read_block(*found, token.content, _line(token))
+    if isinstance(parsed, MarkupError):
         return None
-    return directive, parsed
+    return BLOCK_DIRECTIVES[found[0]], parsed
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_body(text: str) -> list[Token]:
+    return markup.markdown_parser().parse(text)
 
 
 @dataclass(frozen=True)
@@ -125,13 +140,15 @@ def texts(tokens: list[Token], first_line: int = 1, depth: int = 0) -> Iterator[
         elif depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
             parsed = block[1]
             start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
-            body = markup.markdown_parser().parse("\n".join(parsed.body))
-            yield from texts(body, start, depth + 1)
+            yield from texts(_parse_body("\n".join(parsed.body)), start, depth + 1)
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str) -> tuple[str, ...]:
     """The words of a text, whatever its case, character widths, spacing and punctuation."""
-    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split()
+    return tuple(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+_setting_words = functools.lru_cache(maxsize=16)(_words)
 
 
 #: How many of the closing paragraph's first words make a paragraph a typed closing.
@@ -142,9 +159,11 @@ def boilerplate(text: Text, pub: Publication) -> str | None:
     """``salutation`` or ``closing`` when a paragraph is one of them, typed into the issue."""
     if text.kind != "paragraph_open":
         return None
-    words = _words(text.inline.content)
-    salutation = _words(pub.site.salutation)
-    closing = _words(pub.site.closing)[:CLOSING_WORDS]
+    salutation = _setting_words(pub.site.salutation)
+    closing = _setting_words(pub.site.closing)[:CLOSING_WORDS]
+    # (only its beginning counts: that is all that is read of a long paragraph)
+    start = len(pub.site.salutation) + len(" ".join(pub.site.closing.split()[:CLOSING_WORDS]))
+    words = _words(text.inline.content[: 2 * start + 100])
     if salutation and words[: len(salutation)] == salutation:
         return "salutation"
     if closing and words[: len(closing)] == closing:
@@ -295,10 +314,9 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
         name, first_line = found
         directive = BLOCK_DIRECTIVES[name]
         line = _line(token)
-        try:
-            parsed = parse_directive_text(directive, first_line, token.content, line=line)
-        except MarkupError as error:
-            yield (line, "D403", f'the "{name}" block: {error}')
+        parsed = _read_block(name, first_line, token.content, line)
+        if isinstance(parsed, MarkupError):
+            yield (line, "D403", f'the "{name}" block: {parsed}')
             continue
         for warning in parsed.warnings:  # (the options block itself is malformed)
             yield (warning.lineno or line, "D401", f'the "{name}" block: {warning.msg}')
@@ -448,7 +466,8 @@ def images_have_alt_text(issue: IssueFile, pub: Publication) -> Iterator[Finding
                 )
 
 
-_BARE_ADDRESS = re.compile(r"\b(?:https?://|www\.\w)[^\s<>]*", re.IGNORECASE)
+#: ``https://...`` or ``www.example.org``, not within a word or an email address
+_BARE_ADDRESS = re.compile(r"(?<![@.])\b(?:https?://|www\.\w)[^\s<>]*", re.IGNORECASE)
 
 
 def addresses_are_links(issue: IssueFile, pub: Publication) -> Iterator[Finding]:

@@ -45,7 +45,8 @@ def inline_text(node: nodes.Node, links: Links) -> str:
     return "".join(inline_text(child, links) for child in node.children)
 
 
-def _fill(text: str, indent: str = "", first: str | None = None) -> str:
+def fill(text: str, indent: str = "", first: str | None = None) -> str:
+    """``text`` wrapped at :data:`WIDTH` columns, its white space collapsed."""
     return textwrap.fill(
         " ".join(text.split()),
         width=WIDTH,
@@ -68,14 +69,14 @@ def blocks_of(node: nodes.Node, links: Links, indent: str = "") -> list[str]:
         rule = "=" if depth <= 1 else "-"
         return [f"{text.upper() if depth <= 1 else text}\n{rule * min(len(text), WIDTH)}"]
     if isinstance(node, (nodes.paragraph, nodes.line)):
-        return [_fill(inline_text(node, links), indent)]
+        return [fill(inline_text(node, links), indent)]
     if isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
         found = []
         for number, item in enumerate(node.children, 1):
             marker = "- " if isinstance(node, nodes.bullet_list) else f"{number}. "
             inner = "\n".join(blocks_of(item, links)).split("\n")
             text = " ".join(line.strip() for line in inner)
-            found.append(_fill(text, indent + " " * len(marker), indent + marker))
+            found.append(fill(text, indent + " " * len(marker), indent + marker))
         return ["\n".join(found)]
     if isinstance(node, blocks.stat_block):
         figure, *rest = node.children
@@ -96,11 +97,14 @@ def _ancestors(node: nodes.Node) -> list[nodes.Node]:
     return found
 
 
-def render(doctree: nodes.Node, header: str = "") -> str:
-    """The whole document as wrapped plain text, links listed at the end."""
+def render(doctree: nodes.Node, header: str = "", footer: str = "") -> str:
+    """The whole document as wrapped plain text, links listed at the end; ``header``
+    before it, ``footer`` after a ``--`` line at the very end."""
     links = Links()
     parts = [header] if header else []
     parts += [b for b in blocks_of(doctree, links) if b.strip()]
     if links.urls:
         parts.append("Links:\n" + links.render())
+    if footer:
+        parts.append(f"--\n{footer}")
     return "\n\n".join(parts).rstrip() + "\n"

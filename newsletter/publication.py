@@ -72,6 +72,11 @@ class Publication:
     question_submit: str
     question_default_submit: str
     email_sender: str
+    #: where a reader unsubscribes (List-Unsubscribe, and the footer's link of both parts),
+    #: with the mailing service's merge tag for the reader's address in place of
+    #: ``{subscriber}``
+    unsubscribe_mailto: str
+    unsubscribe_url: str
     summary_max_length: int
     max_heading_level: int
     tracking_parameters: tuple[str, ...]
@@ -81,6 +86,16 @@ class Publication:
     @property
     def section_titles(self) -> tuple[str, ...]:
         return tuple(section.title for section in self.sections)
+
+
+def _unsubscribe(email: dict, key: str, scheme: str) -> str:
+    """``[email].key``, an address starting with ``scheme``, with ``{subscriber}`` replaced
+    by ``[email].subscriber_tag``; fit for a ``<...>`` of the List-Unsubscribe header."""
+    address = str(email[key]).replace("{subscriber}", str(email["subscriber_tag"]))
+    if not address.startswith(scheme) or re.search(r"[\s<>,\"]", address):
+        raise ValueError(f"[email] {key} must be one {scheme} address without spaces, <, >, "
+                         f"commas or quotes, not {email[key]!r}")  # fmt: skip
+    return address
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -118,6 +133,8 @@ def load(root: Path) -> Publication:
             question_submit=str(data["question"]["submit"]),
             question_default_submit=str(data["question"]["default_submit"]),
             email_sender=str(data["email"]["sender"]),
+            unsubscribe_mailto=_unsubscribe(data["email"], "unsubscribe_mailto", "mailto:"),
+            unsubscribe_url=_unsubscribe(data["email"], "unsubscribe_url", "https://"),
             summary_max_length=int(data["issue"]["summary_max_length"]),
             max_heading_level=int(data["issue"]["max_heading_level"]),
             tracking_parameters=tuple(str(p) for p in data["issue"]["tracking_parameters"]),

@@ -1,9 +1,16 @@
-"""Reading built pages the way a reader does: their visible text."""
+"""Reading built pages the way a reader does: their visible text; and the sentences of
+the seed newsletter a reader must find in them."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+from .conftest import SHARED_SEED
+
+#: Lines of the seed that are not content: the email's button label ran into
+#: the next heading when the email was copied as text.
+NOT_CONTENT = {"Watch VideoQuestion of the Week:"}
 
 
 class _Text(HTMLParser):
@@ -43,3 +50,10 @@ def visible_text(markup: str) -> str:
 
 def words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_sentences() -> list[str]:
+    """The content of the seed newsletter as it was delivered, one line (a paragraph, a
+    heading's words, a list item) at a time."""
+    lines = SHARED_SEED.read_text(encoding="utf-8").splitlines()
+    return [words(line) for line in lines if line.strip() and line.strip() not in NOT_CONTENT]

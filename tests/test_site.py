@@ -9,12 +9,8 @@ from pathlib import Path
 import pydata_sphinx_theme
 import pytest
 
-from .conftest import SEED, SHARED_SEED, copy_project, sphinx_build
-from .htmltext import visible_text, words
-
-#: Lines of the seed that are not content: the email's button label ran into
-#: the next heading when the email was copied as text.
-NOT_CONTENT = {"Watch VideoQuestion of the Week:"}
+from .conftest import SEED, copy_project, sphinx_build
+from .htmltext import seed_sentences, visible_text
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +26,6 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def seed_page(site: Path) -> str:
     return (site / "issues" / "2026" / "2026-01-23.html").read_text(encoding="utf-8")
-
-
-def seed_sentences() -> list[str]:
-    lines = SHARED_SEED.read_text(encoding="utf-8").splitlines()
-    return [words(line) for line in lines if line.strip() and line.strip() not in NOT_CONTENT]
 
 
 @pytest.mark.parametrize("sentence", seed_sentences(), ids=lambda s: s[:40])

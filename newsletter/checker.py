@@ -18,31 +18,68 @@ from . import issuefile, rules
 from .issuefile import IssueFile, Problem
 from .publication import Publication
 
-ISSUES_GLOB = "issues/**/*.md"
+#: where the issue files are, under the root: issues/**/*.md
+ISSUES_FOLDER = "issues"
 
 
 def issue_paths(root: Path) -> list[Path]:
-    """Every issue file of the archive, in path (that is, date) order."""
-    return sorted(root.glob(ISSUES_GLOB))
+    """Every issue file of the archive (``issues/**/*.md``), in path (that is, date) order.
+
+    Linked folders are followed, each real folder once, so that an issue reached
+    through a link out of the repository is found and refused (F108), not skipped.
+    """
+    found: list[Path] = []
+    seen: set[str] = set()
+    for folder, folders, files in os.walk(root / ISSUES_FOLDER, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        found += (Path(folder) / name for name in files if name.endswith(".md"))
+    return sorted(found)
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as messages show it: relative to the repository when inside it."""
+    """The path as messages show it: relative to the repository when inside it (links
+    are not followed: a link is shown where it is, not where it leads)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def read_bytes(path: Path, root: Path, issue: IssueFile) -> bytes | None:
+    """The bytes of an issue file, or None with its problem (F100, F108).
+
+    An issue is a regular file inside the repository: a symbolic link (which git
+    stores as such, pointing anywhere) is not followed, nor is a path that leads
+    out of the repository through a linked folder.
+    """
+    inside = path.resolve().is_relative_to(root.resolve())
+    if path.is_symlink() or not inside:
+        where = "a symbolic link" if path.is_symlink() else "outside the repository"
+        issue.problem(
+            1, "F108", f"an issue file is a regular file in issues/, not {where}; replace it"
+        )
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        issue.problem(1, "F100", f"cannot read the file: {error.strerror or error}")
+        return None
 
 
 def check_file(path: Path, root: Path, pub: Publication) -> IssueFile:
     """Read and check one issue file; never raises."""
     shown = display_path(path, root)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        issue = IssueFile(path=shown)
-        issue.problem(1, "F100", f"cannot read the file: {error.strerror or error}")
-        return issue
+    unread = IssueFile(path=shown)
+    raw = read_bytes(path, root, unread)
+    if raw is None:
+        return unread
     issue = issuefile.read(shown, raw, pub)
     rules.body_findings(issue, pub)
     return issue

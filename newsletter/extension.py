@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import blocks, issuefile, publication, rules
+from . import blocks, checker, issuefile, publication, rules, safe_reading
 from .domain import IssueRecord, IssuesDomain
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def screen_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
     """``env-before-read-docs``: keep unreadable issue files away from Sphinx.
 
     Sphinx stops with a traceback on a file that is not UTF-8; a binary or
-    huge file is no issue either. Such a file gets its one-line diagnosis and
+    huge file is no issue either, nor is a symbolic link, which could lead to
+    any file of the machine. Such a file gets its one-line diagnosis and
     is left out of the build (which then fails, as ``-W`` makes it).
     """
     for docname in list(docnames):
@@ -81,13 +82,8 @@ def screen_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
             continue
         path = env.doc2path(docname)
         issue = issuefile.IssueFile(path=str(path))
-        readable = False
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as error:
-            issue.problem(1, "F100", f"cannot read the file: {error.strerror or error}")
-        else:
-            readable = issuefile.decode(issue, raw) is not None
+        raw = checker.read_bytes(Path(path), Path(env.srcdir), issue)
+        readable = raw is not None and issuefile.decode(issue, raw) is not None
         _report(app, docname, issue.problems)  # e.g. a byte-order mark Sphinx would hide
         if not readable:
             docnames.remove(docname)
@@ -134,6 +130,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_archive)
     app.connect("env-before-read-docs", plain_mailto_links)
     app.connect("env-before-read-docs", screen_sources)
+    # what an issue may make the build do: the allowlist, no file insertion, no raw markup
+    safe_reading.setup(app)
 
     # the quote, stat and question blocks
     for name, directive in blocks.BLOCK_DIRECTIVES.items():

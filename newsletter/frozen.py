@@ -25,12 +25,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import issuefile
-from .checker import display_path
+from .checker import ISSUES_FOLDER, display_path
 from .issuefile import IssueFile, Problem
 from .publication import Publication
 
-#: Where issue files live, relative to the root (as ``checker.ISSUES_GLOB``).
-FOLDER = "issues/"
+#: Where issue files live, relative to the root.
+FOLDER = f"{ISSUES_FOLDER}/"
 
 CORRECTION_HINT = "add one: - date: YYYY-MM-DD / text: what was corrected"
 

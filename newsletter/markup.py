@@ -15,6 +15,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from . import allowed
+
 #: ``myst_enable_extensions``: colon fences for the blocks, nothing that
 #: changes the meaning of ``$`` (figures such as "$900.6 billion").
 ENABLE_EXTENSIONS: tuple[str, ...] = ("colon_fence",)
@@ -34,8 +36,11 @@ def parser_config() -> MdParserConfig:
 
 @cache
 def markdown_parser() -> MarkdownIt:
-    """The MyST block/inline parser with the build's settings."""
-    return create_md_parser(parser_config(), RendererHTML)
+    """The MyST block/inline parser with the build's settings (every link a link token,
+    as the build reads issues: :func:`newsletter.allowed.accept_every_link`)."""
+    parser = create_md_parser(parser_config(), RendererHTML)
+    parser.validateLink = allowed.accept_every_link
+    return parser
 
 
 @cache

@@ -23,7 +23,7 @@ from myst_parser.parsers.directives import (
     parse_directive_text,
 )
 
-from . import markup, validators
+from . import allowed, markup, validators
 from .blocks import BLOCK_DIRECTIVES, BlockDirective, option_line
 from .issuefile import IssueFile
 from .publication import Publication
@@ -376,26 +376,43 @@ def headings_are_not_too_deep(issue: IssueFile, pub: Publication) -> Iterator[Fi
             )
 
 
-def _inline_line(issue: IssueFile, token: Token, needle: str) -> int:
-    """The line of ``needle`` within a block token's lines (its first line if absent)."""
+def _inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1) -> int:
+    """The line of ``needle`` within a block token's lines (its first line if absent);
+    ``first_line`` is the file's line of the token's line 1 (a block body's tokens)."""
+    start = first_line - 1
     if token.map:
         lines = issue.text.splitlines()
-        for number in range(token.map[0], min(token.map[1], len(lines))):
+        for number in range(start + token.map[0], min(start + token.map[1], len(lines))):
             if needle and needle in lines[number]:
                 return number + 1
-    return _line(token)
+    return _line(token) + start
+
+
+def every_token(issue: IssueFile) -> Iterator[tuple[Token, int]]:
+    """Every block token of the body, and of the bodies of its blocks (Markdown too), with
+    the file's line of the token's line 1: rules about links and markup see them all."""
+
+    def walk(tokens: list[Token], first_line: int, depth: int) -> Iterator[tuple[Token, int]]:
+        for token in tokens:
+            yield token, first_line
+            if depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
+                parsed = block[1]
+                start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+                yield from walk(_parse_body("\n".join(parsed.body)), start, depth + 1)
+
+    yield from walk([t for t in issue.tokens if t.type != "front_matter"], 1, 0)
 
 
 def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
     """``(line, url, kind)`` of every link, image and block ``:source:``/``:submit:``."""
-    for token in issue.tokens:
+    for token, first in every_token(issue):
         for child in token.children or ():
             if child.type == "link_open":
                 url = str(child.attrs.get("href", ""))
-                yield (_inline_line(issue, token, url), url, "link")
+                yield (_inline_line(issue, token, url, first), url, "link")
             elif child.type == "image":
                 url = str(child.attrs.get("src", ""))
-                yield (_inline_line(issue, token, url), url, "image")
+                yield (_inline_line(issue, token, url, first), url, "image")
         found = directive_of(token)
         if found and found[0] in BLOCK_DIRECTIVES:
             for offset, text in enumerate(token.content.splitlines(), 1):
@@ -404,7 +421,7 @@ def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
                     url = match[2]
                     if match[1] == "submit" and validators.is_email(url):
                         url = f"mailto:{url}"
-                    yield (_line(token) + offset, url, f":{match[1]}:")
+                    yield (_line(token) + first - 1 + offset, url, f":{match[1]}:")
 
 
 def _tracking(url: str, patterns: tuple[str, ...]) -> list[str]:
@@ -422,11 +439,10 @@ def _link_form(url: str, kind: str) -> tuple[str, str] | None:
     scheme = parts.scheme.lower()
     if not scheme:
         return ("L501", f"{kind} {url!r} is relative: links in an issue are absolute (https://...)")
-    if scheme not in ("http", "https", "mailto"):
-        return (
-            "L501",
-            f"{kind} {url!r} uses {scheme}:, only https:, http: and mailto: are allowed",
-        )
+    if scheme not in allowed.LINK_SCHEMES:
+        *others, last = (f"{s}:" for s in allowed.LINK_SCHEMES)
+        schemes = f"{', '.join(others)} and {last}"
+        return ("L501", f"{kind} {url!r} uses {scheme}:, only {schemes} are allowed")
     if scheme == "mailto" and not validators.is_email(parts.path):
         return ("L502", f"{kind} {url!r} is not a well-formed email address")
     if scheme != "mailto" and (not parts.hostname or "." not in parts.hostname or " " in url):
@@ -455,12 +471,12 @@ def links_are_sound(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
 
 
 def images_have_alt_text(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
-    for token in issue.tokens:
+    for token, first in every_token(issue):
         for child in token.children or ():
             if child.type == "image" and not (child.content or "").strip():
                 src = str(child.attrs.get("src", ""))
                 yield (
-                    _inline_line(issue, token, src),
+                    _inline_line(issue, token, src, first),
                     "L505",
                     f"image {src!r} needs alt text: ![what it shows]({src})",
                 )
@@ -497,11 +513,12 @@ _EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
 
 def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """Issues are Markdown: raw HTML reaches web pages and inboxes unchecked."""
-    for token in issue.tokens:
+    for token, first in every_token(issue):
         pieces = [(token, token.content)] if token.type == "html_block" else []
         pieces += [(token, c.content) for c in token.children or () if c.type == "html_inline"]
         for block, html in pieces:
-            line = _inline_line(issue, block, html.strip().splitlines()[0] if html.strip() else "")
+            needle = html.strip().splitlines()[0] if html.strip() else ""
+            line = _inline_line(issue, block, needle, first)
             if re.search(r"<\s*script", html, re.IGNORECASE):
                 yield (line, "H602", "raw HTML <script> is not allowed in an issue")
             elif _EVENT_HANDLER.search(html):
@@ -513,6 +530,17 @@ def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
                     f"raw HTML {html.strip()[:40]!r} is not allowed in an issue; write Markdown "
                     "(and % for a comment)",
                 )
+
+
+def only_what_an_issue_may_use(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
+    """Directives and roles outside the allowlist of :mod:`newsletter.allowed`."""
+    for token, first in every_token(issue):
+        for block, role, message in allowed.refusals([token]):
+            if role is None:
+                yield (_line(block) + first - 1, "H604", message)
+            else:
+                needle = "{" + str(role.meta.get("name", "")) + "}"
+                yield (_inline_line(issue, block, needle, first), "H605", message)
 
 
 #: Every rule, in the order their findings are most useful to read.
@@ -530,6 +558,7 @@ RULES: tuple[Rule, ...] = (
     addresses_are_links,
     images_have_alt_text,
     no_raw_html,
+    only_what_an_issue_may_use,
     placeholders_are_filled,
 )
 

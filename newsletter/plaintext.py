@@ -33,9 +33,15 @@ class Links:
 
 
 def inline_text(node: nodes.Node, links: Links) -> str:
-    """The text of an inline run, with ``[n]`` after each web link."""
+    """The text of an inline run, with ``[n]`` after each web link; a superscript after a
+    ``^`` (10^6, not 106), an abbreviation with its expansion."""
     if isinstance(node, nodes.Text):
         return re.sub(r"\s+", " ", str(node))
+    if isinstance(node, nodes.superscript):
+        return "^" + "".join(inline_text(child, links) for child in node.children)
+    if isinstance(node, nodes.abbreviation) and node.get("explanation"):
+        words = "".join(inline_text(child, links) for child in node.children)
+        return f"{words} ({node['explanation']})"
     if isinstance(node, nodes.reference):
         text = "".join(inline_text(child, links) for child in node.children).strip()
         url = node.get("refuri", "")

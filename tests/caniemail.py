@@ -50,6 +50,7 @@ TARGETS: dict[str, tuple[str, str, str | None]] = {
 
 ELEMENTS: dict[str, str | None] = {
     "html": None, "head": None, "meta": None, "title": None, "a": None, "em": None,
+    "sub": None, "sup": None, "br": None,
     "body": "html-body", "style": "html-style", "div": "html-div", "span": "html-span",
     "p": "html-p", "table": "html-table", "tbody": "html-table", "tr": "html-table",
     "td": "html-table", "ul": "html-lists", "ol": "html-lists", "li": "html-lists",
@@ -65,7 +66,7 @@ ELEMENTS: dict[str, str | None] = {
 
 ATTRIBUTES: dict[str, str | None] = {
     "class": None, "style": None, "href": None, "charset": None, "name": None,
-    "content": None, "border": None, "lang": "html-lang", "role": "html-role",
+    "content": None, "border": None, "title": None, "lang": "html-lang", "role": "html-role",
     "width": "html-width", "height": "html-height", "align": "html-align",
     "valign": "html-valign", "cellpadding": "html-cellpadding",
     "cellspacing": "html-cellspacing", "dir": "html-dir", "hidden": "html-hidden",
@@ -126,7 +127,7 @@ class Use:
     style: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
-        return f"{self.what} on <{self.tag}>"
+        return self.what if self.what == f"<{self.tag}>" else f"{self.what} on <{self.tag}>"
 
     def declared(self, name: str) -> str | None:
         return dict(self.style).get(name)
@@ -335,6 +336,10 @@ ALLOWED: dict[str, Allowed] = {
         "inline. Where a client drops it (Gmail with a non-Google account or on the mobile "
         "web) the email is the light one. It is in <head>, before any use, and far under "
         "Gmail's 16 KB (tested)."
+    ),
+    "html-abbr": Allowed(
+        "Outlook for Windows and Yahoo drop the tag and keep its words: an {abbr} reads as "
+        "the abbreviation, without the expansion its title shows on hover elsewhere."
     ),
     # tables
     "html-role": Allowed(

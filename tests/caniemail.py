@@ -291,6 +291,30 @@ def unsupported(slug: str) -> dict[str, str]:
     return {target: v for target, v in verdicts.items() if not v.startswith("y")}
 
 
+def report(found: list[Use]) -> str:
+    """The inventory as text: each thing used, grouped by caniemail feature, with the
+    targets that do not fully support it and the allowance that covers it."""
+    by_feature: dict[str | None, list[Use]] = {}
+    for use in found:
+        by_feature.setdefault(use.feature, []).append(use)
+    lines = []
+    for slug in sorted(by_feature, key=lambda s: s or ""):
+        things = sorted(
+            {u.what if slug else u.what.split(":")[0].split("=")[0] for u in by_feature[slug]}
+        )
+        shown = ", ".join(things[:6]) + (f", ... ({len(things)} in all)" if len(things) > 6 else "")
+        if slug is None:
+            lines.append(f"(no caniemail entry): {shown}")
+            continue
+        verdicts = unsupported(slug)
+        lines.append(f"{slug} [{len(by_feature[slug])} uses]: {shown}")
+        for target, verdict in verdicts.items():
+            lines.append(f"    {target}: {verdict}")
+        if slug in ALLOWED:
+            lines.append(f"    allowed: {ALLOWED[slug].fallback}")
+    return "\n".join(lines) + "\n"
+
+
 # -- the one list of allowances ----------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""The email edition of the seed issue: HTML fit for the target mail clients (caniemail's
-data, contrast in light and dark), plain text, and the MIME message as it is sent."""
+"""The email edition of the seed issue, and of a draft that uses every inline form an issue
+may: HTML fit for the target mail clients (caniemail's data, contrast in light and dark),
+plain text, and the MIME message as it is sent."""
 
 from __future__ import annotations
 
@@ -259,6 +260,10 @@ def test_every_feature_is_supported_by_every_target_client_or_allowed(
     assert {"html-table", "css-padding", "css-at-media-prefers-color-scheme"} <= {
         u.feature for u in uses
     }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"email-caniemail-{issue}.txt").write_text(
+        caniemail.report(uses), encoding="utf-8"
+    )
     assert support_problems(html) == []
 
 
@@ -360,6 +365,7 @@ def test_every_text_has_contrast_at_least_4_5(
     folder = edition if issue == "2026-01-23" else draft_edition
     found = text_colours(browser, folder / f"{issue}.html", palette)
     assert len(found) > 30
+    assert all(f["background"] for f in found)  # ours, not the client's canvas
     if issue == "2026-01-30":
         texts = [f["text"] for f in found]
         assert any(t.startswith("DRAFT: this issue is not") for t in texts)

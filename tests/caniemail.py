@@ -338,8 +338,8 @@ def _zero(value: str) -> bool:
 ALLOWED: dict[str, Allowed] = {
     # the document
     "html-doctype": Allowed(
-        "Where it is ignored (Outlook for Windows, Yahoo and Samsung apps, Thunderbird) the "
-        "page renders in quirks mode, where tables inherit no font: every cell that holds "
+        "Where it is ignored (Outlook for Windows, Yahoo on Android, Samsung Email, "
+        "Thunderbird) the page renders in quirks mode, where tables inherit no font: every cell that holds "
         "text carries the typography itself (email.css)."
     ),
     "html-body": Allowed(
@@ -352,8 +352,9 @@ ALLOWED: dict[str, Allowed] = {
         lambda use: use.tag == "html",
     ),
     "html-meta-color-scheme": Allowed(
-        "Only Apple Mail reads it (it then applies our dark palette instead of inverting "
-        "colours); the others ignore it, and their own dark mode applies."
+        "Of the targets only Apple Mail on macOS reads it (it then applies our dark palette "
+        "instead of inverting colours); elsewhere prefers-color-scheme or the client's own "
+        "dark mode decides."
     ),
     "html-style": Allowed(
         "The one <style> holds only the dark palette; the light palette and the layout are "

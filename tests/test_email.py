@@ -424,7 +424,7 @@ def test_eml_is_multipart_alternative(message, html: str, text: str) -> None:
 def test_eml_headers(message, raw: bytes, pub) -> None:
     assert message["Subject"] == "Focus This Week No. 1: Davos, Greenland and talks in Abu Dhabi"
     assert message["From"] == "Focus This Week <USeditor@chinausfocus.com>"
-    assert message["Date"] == "Fri, 23 Jan 2026 00:00:00 +0000"
+    assert message["Date"].datetime.date().isoformat() == "2026-01-23"  # the date
     assert message["Message-ID"] == "<focus-this-week-2026-01-23@chinausfocus.com>"
     assert message["MIME-Version"] == "1.0"
     unsubscribe = re.findall(r"<([^<>]*)>", message["List-Unsubscribe"])

@@ -3,7 +3,7 @@
 Every list is computed from the issue records in the environment when pages
 are written, so a no-change rebuild shows the same lists as a clean build.
 Incremental builds stay exact because Sphinx is told precisely which pages
-must be rewritten: an issue whose git history changed is re-read
+must be rewritten: every issue is re-read when ``publication.toml`` changed
 (``env-get-outdated``); an issue whose neighbours changed, and the home page,
 are rewritten (``env-get-updated``). Nothing else depends on other issues:
 the navigation is a fixed list of links, so the cost of an issue page does not
@@ -24,7 +24,7 @@ from sphinx.environment import BuildEnvironment
 
 from . import history, publication
 from .domain import IssueRecord
-from .extension import domain_of, is_issue, publication_of
+from .environment import domain_of, is_issue, publication_of
 from .generated_pages import only_changed
 
 YEARS = "years/index"
@@ -33,10 +33,6 @@ FEED = "feed.xml"
 RECENT_ON_HOME = 10
 
 Neighbours = tuple[tuple[str, str] | None, tuple[str, str] | None]
-
-
-def long_date(record: IssueRecord) -> str:
-    return f"{record.date.day} {record.date:%B %Y}"
 
 
 def label(record: IssueRecord) -> str:
@@ -49,20 +45,13 @@ def label(record: IssueRecord) -> str:
 def outdated_issues(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """``env-get-outdated``: re-read issues whose git history or publication changed."""
+    """``env-get-outdated``: re-read every issue when the publication changed."""
     digest = hashlib.sha256((Path(env.srcdir) / publication.FILENAME).read_bytes()).hexdigest()
     previous = getattr(env, "newsletter_publication_digest", None)
     env.newsletter_publication_digest = digest  # type: ignore[attr-defined]
     if previous is not None and previous != digest:
         return sorted(env.found_docs)  # salutation, vocabulary, rules: every page changes
-
-    histories = history.file_histories(Path(env.srcdir))
-    env.newsletter_histories = histories  # type: ignore[attr-defined]
-    return [
-        docname
-        for docname, record in domain_of(env).issues.items()
-        if record.history != histories.get(str(env.doc2path(docname, base=False)))
-    ]
+    return []
 
 
 def neighbour_map(
@@ -103,7 +92,7 @@ def entry(record: IssueRecord, pub: publication.Publication) -> dict[str, Any]:
         "docname": record.docname,
         "number": record.number,
         "date": record.date.isoformat(),
-        "long_date": long_date(record),
+        "long_date": record.long_date,
         "title": record.title,
         "summary": record.summary,
         "topics": [(pub.topics[s], f"topics/{s}") for s in record.topics if s in pub.topics],

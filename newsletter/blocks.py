@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import publication, validators
+from . import dates, publication, validators
 
 # -- nodes ---------------------------------------------------------------------
 
@@ -220,6 +220,9 @@ class BlockDirective(Directive):
         root = Path(env.srcdir) if env is not None else publication.find_root()
         return publication.load(root)
 
+    def language(self) -> str:
+        return self.publication().site.language
+
 
 class QuoteDirective(BlockDirective):
     """The quote of the week: a quotation, optionally attributed and sourced."""
@@ -278,8 +281,8 @@ class StatDirective(BlockDirective):
                 line += nodes.Text("Source: ")
                 line += self.link(source)
             if as_of:
-                when = dt.date.fromisoformat(as_of)
-                line += nodes.Text(f"{', as' if source else 'As'} of {when.day} {when:%B %Y}")
+                when = dates.long_date(dt.date.fromisoformat(as_of), self.language())
+                line += nodes.Text(f"{', as' if source else 'As'} of {when}")
             line += nodes.Text(".")
             caption += line
         node += caption

@@ -17,8 +17,9 @@ from typing import Any
 
 from sphinx.domains import Domain
 
-from .history import FileHistory
+from . import dates
 from .issuefile import Correction, IssueMeta
+from .publication import Site
 
 
 @dataclass(frozen=True)
@@ -36,36 +37,32 @@ class IssueRecord:
     corrections: tuple[Correction, ...]
     #: the line of the ``number:`` key, for messages about duplicates
     number_line: int
-    #: the git history of the file (None: no git, no commit yet, or a shallow clone)
-    history: FileHistory | None = None
+    #: when it was published: its date at the publication's time of day (``dates.moment``)
+    published_at: dt.datetime
+    #: when it was last updated: its latest correction's date, or None
+    updated_at: dt.datetime | None
+    #: its date as readers read it ("23 January 2026")
+    long_date: str
+    #: the commits of its published revisions (None: git cannot tell), so that an issue
+    #: whose revisions changed is read again and links to the right revision pages
+    revisions: tuple[str, ...] | None = None
 
     @property
     def published(self) -> bool:
         return self.status == "published"
 
-    @property
-    def published_at(self) -> dt.datetime:
-        """First commit of the file, or the issue's date where git cannot tell."""
-        if self.history is not None:
-            return self.history.first
-        return dt.datetime.combine(self.date, dt.time(), tzinfo=dt.UTC)
-
-    @property
-    def updated_at(self) -> dt.datetime | None:
-        """The last change after publication: a later commit or a correction."""
-        times = [dt.datetime.combine(c.date, dt.time(), tzinfo=dt.UTC) for c in self.corrections]
-        if self.history is not None and self.history.last > self.history.first:
-            times.append(self.history.last)
-        latest = max(times, default=None)
-        return latest if latest is not None and latest > self.published_at else None
-
     @classmethod
     def from_meta(
-        cls, docname: str, meta: IssueMeta, history: FileHistory | None = None
+        cls, docname: str, meta: IssueMeta, site: Site, revisions: tuple[str, ...] | None = None
     ) -> IssueRecord | None:
         """A record, or None when the front matter is too broken to list the issue."""
         if meta.date is None or meta.number is None or not meta.title:
             return None
+
+        def moment(day: dt.date) -> dt.datetime:
+            return dates.moment(day, site.publication_time, site.time_zone)
+
+        latest = max((c.date for c in meta.corrections), default=None)
         return cls(
             docname=docname,
             number=meta.number,
@@ -77,7 +74,10 @@ class IssueRecord:
             status=meta.status,
             corrections=meta.corrections,
             number_line=meta.lines.get("number", 1),
-            history=history,
+            published_at=moment(meta.date),
+            updated_at=moment(latest) if latest is not None and latest > meta.date else None,
+            long_date=dates.long_date(meta.date, site.language),
+            revisions=revisions,
         )
 
 
@@ -90,7 +90,7 @@ class IssuesDomain(Domain):
     #: ``pages``: what each issue page showed of the rest of the archive when last
     #: written (its neighbours); computed after reading, in the main process only.
     initial_data: dict[str, Any] = {"issues": {}, "pages": {}}  # noqa: RUF012 (Sphinx API)
-    data_version = 2
+    data_version = 3
 
     @property
     def issues(self) -> dict[str, IssueRecord]:

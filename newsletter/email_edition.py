@@ -24,7 +24,6 @@ subject then starts with ``[DRAFT]``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterator, Set
@@ -42,7 +41,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from . import blocks, plaintext
 from .domain import IssueRecord
-from .extension import domain_of, is_issue, publication_of
+from .environment import domain_of, is_issue, publication_of
 
 logger = logging.getLogger(__name__)
 
@@ -305,8 +304,7 @@ class Edition:
         message = EmailMessage(policy=POLICY)
         message["Subject"] = self.subject
         message["From"] = self.pub.email_sender
-        sent = dt.datetime.combine(self.record.date, dt.time(), tzinfo=dt.UTC)
-        message["Date"] = format_datetime(sent)
+        message["Date"] = format_datetime(self.record.published_at)  # (always English)
         domain = parseaddr(self.pub.email_sender)[1].partition("@")[2] or "localhost"
         message["Message-ID"] = f"<focus-this-week-{self.record.date.isoformat()}@{domain}>"
         # RFC 2369 and RFC 8058: the mail client's own Unsubscribe, one click

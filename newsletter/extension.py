@@ -13,22 +13,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import blocks, checker, issuefile, publication, rules, safe_reading
+from . import blocks, checker, issuefile, revision_pages, rules, safe_reading
 from .domain import IssueRecord, IssuesDomain
+from .environment import domain_of, is_issue, publication_of
 
 logger = logging.getLogger(__name__)
-
-
-def domain_of(env: BuildEnvironment) -> IssuesDomain:
-    return env.domains["newsletter"]  # type: ignore[return-value]
-
-
-def publication_of(env: BuildEnvironment) -> publication.Publication:
-    return publication.load(Path(env.srcdir))
-
-
-def is_issue(env: BuildEnvironment, docname: str) -> bool:
-    return bool(issuefile.PATH_PATTERN.search(f"/{docname}.md"))
 
 
 # -- reading -------------------------------------------------------------------
@@ -48,9 +37,8 @@ def read_issue(app: Sphinx, docname: str, source: list[str]) -> None:
     build_rules = tuple(r for r in rules.RULES if r not in rules.BUILD_REPORTS_ITSELF)
     rules.body_findings(issue, pub, build_rules)
     _report(app, docname, issue.problems)
-    histories = getattr(app.env, "newsletter_histories", {})
     record = IssueRecord.from_meta(
-        docname, issue.meta, histories.get(str(app.env.doc2path(docname, base=False)))
+        docname, issue.meta, pub.site, revision_pages.commits(app.env, docname)
     )
     if record is not None:
         domain_of(app.env).add(record)
@@ -142,7 +130,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the issue page around the issue's own sections; the archive around the issues;
     # the feeds, index and sitemap of the published issues
-    from . import archive, csp, email_edition, feeds, generated_pages, page, search, speedups
+    from . import (
+        archive,
+        csp,
+        email_edition,
+        feeds,
+        generated_pages,
+        page,
+        search,
+        speedups,
+        theme_css,
+    )
 
     page.setup(app)
     generated_pages.setup(app)  # the years, topics and search pages: written when changed
@@ -151,8 +149,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     feeds.setup(app)
     search.setup(app)  # the archive's search: a Pagefind index of the issues' own text
     csp.setup(app)  # every web page's Content-Security-Policy, with its inline scripts' hashes
+    theme_css.setup(app)  # the theme's stylesheet cut to what the pages use, no icon font
     # the email edition of the same issues: sphinx-build -b email
     email_edition.setup(app)
+    # every earlier published text of a corrected issue: issues/YYYY/YYYY-MM-DD/revision-N
+    revision_pages.setup(app)
 
     return {
         "version": "1",

@@ -19,10 +19,10 @@ from xml.etree import ElementTree as ET
 
 from sphinx.application import Sphinx
 
-from . import history
+from . import dates, history
 from .archive import TOPICS, YEARS
 from .domain import IssueRecord
-from .extension import domain_of, publication_of
+from .environment import domain_of, publication_of
 
 FEED_ENTRIES = 20
 ATOM = "http://www.w3.org/2005/Atom"
@@ -58,10 +58,6 @@ def keep_body(
     path.write_text(absolute_links(context["body"], page_url(app, pagename)), encoding="utf-8")
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _updated(record: IssueRecord) -> dt.datetime:
     return record.updated_at or record.published_at
 
@@ -84,7 +80,7 @@ def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     add(feed, "link", rel="self", type="application/atom+xml", href=site.base_url + "feed.xml")
     add(feed, "link", rel="alternate", type="text/html", href=site.base_url)
     newest = max((_updated(r) for r in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-    add(feed, "updated", _stamp(newest))
+    add(feed, "updated", dates.timestamp(newest))
     author = add(feed, "author")
     add(author, "name", site.publisher)
     for record in entries:
@@ -93,8 +89,8 @@ def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
         add(entry, "title", f"No. {record.number}: {record.title}")
         add(entry, "id", url)
         add(entry, "link", rel="alternate", type="text/html", href=url)
-        add(entry, "published", _stamp(record.published_at))
-        add(entry, "updated", _stamp(_updated(record)))
+        add(entry, "published", dates.timestamp(record.published_at))
+        add(entry, "updated", dates.timestamp(_updated(record)))
         for editor in record.editors:
             add(add(entry, "author"), "name", editor)
         for slug in record.topics:
@@ -114,7 +110,9 @@ def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
         "title": site.title,
         "home": site.base_url,
         "feed": site.base_url + "feed.xml",
-        "version": {"commit": version.commit, "date": _stamp(version.date)} if version else None,
+        "version": {"commit": version.commit, "date": dates.timestamp(version.date)}
+        if version
+        else None,
         "issues": [
             {
                 "number": r.number,
@@ -123,8 +121,8 @@ def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
                 "summary": r.summary,
                 "topics": list(r.topics),
                 "url": page_url(app, r.docname),
-                "first_published": _stamp(r.published_at),
-                "last_updated": _stamp(_updated(r)),
+                "first_published": dates.timestamp(r.published_at),
+                "last_updated": dates.timestamp(_updated(r)),
             }
             for r in newest_first
         ],
@@ -141,7 +139,7 @@ def sitemap(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = page_url(app, docname)
         if lastmod is not None:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod.date().isoformat()
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = dates.day(lastmod)
 
     add(app.config.root_doc, _updated(newest_first[0]) if newest_first else None)
     add(YEARS)

@@ -20,12 +20,12 @@ as changes.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import issuefile
+from . import git, issuefile
 from .checker import ISSUES_FOLDER, display_path
+from .git import GitError
 from .issuefile import IssueFile, Problem
 from .publication import Publication
 
@@ -38,35 +38,9 @@ CORRECTION_HINT = "add one: - date: YYYY-MM-DD / text: what was corrected"
 AUTO = "auto"
 
 
-class GitError(Exception):
-    """git cannot answer: it is missing, there is no repository, or REF is unknown."""
-
-
-def _run(
-    root: Path, args: Iterable[str], stdin: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False, timeout=300
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise GitError(
-            f"cannot run git (needed by --since): {getattr(error, 'strerror', None) or error}"
-        ) from None
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """The output of a git command that must succeed."""
-    done = _run(root, args, stdin)
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {said[-1] if said else f'exit {done.returncode}'}")
-    return done.stdout
-
-
 def _work_tree(root: Path) -> None:
     """Nothing when ``root`` is in a git work tree, else :class:`GitError`."""
-    inside = _run(root, ["rev-parse", "--is-inside-work-tree"])
+    inside = git.run(root, ["rev-parse", "--is-inside-work-tree"])
     if inside.returncode != 0 or inside.stdout.strip() != b"true":
         said = inside.stderr.decode("utf-8", "replace").strip().splitlines()
         if inside.returncode == 0 or not said or "not a git repository" in said[-1]:
@@ -78,7 +52,7 @@ def _commit(ref: str, root: Path) -> str | None:
     """The commit id of ``ref``, or None when it names no commit."""
     if ref.startswith("-"):  # which git would read as an option, not a revision
         return None
-    found = _run(root, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    found = git.run(root, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
     return found.stdout.decode().strip() if found.returncode == 0 else None
 
 
@@ -104,7 +78,7 @@ def merge_base(root: Path, branch: str) -> tuple[str, str]:
     """
     _work_tree(root)
     candidates = [f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"]
-    origin_head = _run(root, ["symbolic-ref", "-q", "refs/remotes/origin/HEAD"])
+    origin_head = git.run(root, ["symbolic-ref", "-q", "refs/remotes/origin/HEAD"])
     if origin_head.returncode == 0:
         candidates.insert(0, origin_head.stdout.decode().strip())
     default = next((ref for ref in candidates if _commit(ref, root)), None)
@@ -113,7 +87,7 @@ def merge_base(root: Path, branch: str) -> tuple[str, str]:
         raise GitError(f"no default branch (none of {names} exists)")
     if _commit("HEAD", root) is None:
         raise GitError("no commit yet on HEAD")
-    found = _run(root, ["merge-base", "HEAD", default])
+    found = git.run(root, ["merge-base", "HEAD", default])
     if found.returncode != 0:
         raise GitError(f"HEAD has no commit in common with {_short(default)}")
     return found.stdout.decode().strip(), _short(default)
@@ -121,12 +95,12 @@ def merge_base(root: Path, branch: str) -> tuple[str, str]:
 
 def short_id(commit: str, root: Path) -> str:
     """An abbreviation of ``commit``, unique in the repository (at least 8 digits)."""
-    return _git(root, "rev-parse", "--short=8", commit).decode().strip()
+    return git.output(root, "rev-parse", "--short=8", commit).decode().strip()
 
 
 def _blobs(commit: str, root: Path) -> dict[str, str]:
     """``{path: blob id}`` of every regular ``.md`` file under ``issues/`` at ``commit``."""
-    listing = os.fsdecode(_git(root, "ls-tree", "-r", "-z", commit, "--", FOLDER))
+    listing = os.fsdecode(git.output(root, "ls-tree", "-r", "-z", commit, "--", FOLDER))
     blobs = {}
     for entry in filter(None, listing.split("\0")):
         info, path = entry.split("\t", 1)
@@ -135,19 +109,6 @@ def _blobs(commit: str, root: Path) -> dict[str, str]:
         if regular and path.endswith(".md"):
             blobs[path] = oid
     return blobs
-
-
-def _contents(oids: Iterable[str], root: Path) -> dict[str, bytes]:
-    """``{blob id: bytes}``, read with one ``git cat-file --batch``."""
-    wanted = list(dict.fromkeys(oids))
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in wanted).encode())
-    contents, at = {}, 0
-    for oid in wanted:
-        header_end = out.index(b"\n", at)
-        size = int(out[at:header_end].split()[2])
-        contents[oid] = out[header_end + 1 : header_end + 1 + size]
-        at = header_end + 1 + size + 1
-    return contents
 
 
 def published_at(
@@ -160,7 +121,7 @@ def published_at(
     blobs = _blobs(commit, root)
     if only is not None:
         blobs = {path: oid for path, oid in blobs.items() if path in only}
-    contents = _contents(blobs.values(), root)
+    contents = git.contents(root, blobs.values())
     then = {path: (oid, issuefile.read(path, contents[oid], pub)) for path, oid in blobs.items()}
     return {path: found for path, found in then.items() if found[1].meta.published}
 
@@ -207,7 +168,7 @@ def check(
     present = [path for path in then if (root / path).is_file()]
     # absolute: git reads --stdin-paths from the top of the work tree, not from ``root``
     listed = os.fsencode("".join(f"{root.resolve() / path}\n" for path in present))
-    hashed = _git(root, "hash-object", "--stdin-paths", stdin=listed) if present else b""
+    hashed = git.output(root, "hash-object", "--stdin-paths", stdin=listed) if present else b""
     now_oids = dict(zip(present, hashed.decode().split(), strict=True))
     problems = []
     for path, (oid, old) in then.items():

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from . import markup, validators
+from . import dates, markup, validators
 from .publication import Publication
 
 #: Larger files are not parsed at all (a week's issue is a few kilobytes).
@@ -249,12 +249,13 @@ def _validate_fields(issue: IssueFile, data: dict[str, Any], pub: Publication) -
         else:
             bad("status", f"status must be one of {', '.join(STATUSES)}, not {data['status']!r}")
     if "corrections" in data:
-        meta.corrections = _corrections(issue, data["corrections"])
+        meta.corrections = _corrections(issue, data["corrections"], pub)
 
 
-def _corrections(issue: IssueFile, value: Any) -> tuple[Correction, ...]:
+def _corrections(issue: IssueFile, value: Any, pub: Publication) -> tuple[Correction, ...]:
     """The valid entries, oldest first; each entry must follow the issue's date and the
-    entries before it (M211, M212)."""
+    entries before it (M211, M212), and cannot be dated after today (M213; the build
+    also holds each entry to the date of the commit that added it)."""
     meta = issue.meta
     key_line = meta.lines.get("corrections", 1)
     message = "corrections must be a list of entries with a date (YYYY-MM-DD) and a text"
@@ -277,6 +278,13 @@ def _corrections(issue: IssueFile, value: Any) -> tuple[Correction, ...]:
                 "M211",
                 f"correction dated {when.isoformat()} is earlier than the issue "
                 f"({meta.date.isoformat()}): date it the day the correction was made",
+            )
+        elif when > (today := dates.today(pub.site.time_zone)):
+            issue.problem(
+                line,
+                "M213",
+                f"correction dated {when.isoformat()} is later than today "
+                f"({today.isoformat()}): date it the day the correction was made",
             )
         elif found and when < (latest := max(c.date for c in found)):
             issue.problem(

@@ -17,9 +17,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .archive import long_date
+from . import dates, revision_pages
 from .domain import IssueRecord
-from .extension import domain_of, publication_of
+from .environment import domain_of, publication_of
 
 
 def _paragraph(text: str, *classes: str) -> nodes.paragraph:
@@ -31,7 +31,7 @@ def issue_header(app: Sphinx, docname: str, record: IssueRecord) -> nodes.paragr
     header = nodes.paragraph(classes=["ftw-issue-meta", "no-search"])
     header += nodes.inline("", f"No. {record.number}", classes=["ftw-issue-number"])
     header += nodes.Text(" · ")
-    header += nodes.inline("", long_date(record), classes=["ftw-issue-date"])
+    header += nodes.inline("", record.long_date, classes=["ftw-issue-date"])
     for index, slug in enumerate(record.topics):
         header += nodes.Text(" · " if index == 0 else ", ")
         uri = app.builder.get_relative_uri(docname, f"topics/{slug}")
@@ -55,31 +55,46 @@ def frame_issue(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         )
         opening.append(banner)
     if record.corrections:
-        notice = nodes.container(classes=["ftw-corrections", "no-search"])
-        for correction in record.corrections:
-            when = f"{correction.date.day} {correction.date:%B %Y}"
-            notice += _paragraph(f"Correction, {when}: {correction.text}")
-        opening.append(notice)
+        opening.append(corrections_notice(app, docname, record))
     opening.append(_paragraph(pub.site.salutation, "ftw-salutation"))
     top[1:1] = opening
     top += _paragraph(pub.site.closing, "ftw-closing")
     top += revision_line(app, docname, record)
 
 
-def _day(moment: dt.datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+def corrections_notice(app: Sphinx, docname: str, record: IssueRecord) -> nodes.container:
+    """Each correction, and a link to the text it corrected (its revision page)."""
+    language = publication_of(app.env).site.language
+    before: dict[tuple[dt.date, str], int] = {}  # each entry: the revision before it
+    for revision in revision_pages.of(app.env, docname) or ():
+        for note in revision.notes:
+            before.setdefault((note.date, note.text), revision.number - 1)
+    notice = nodes.container(classes=["ftw-corrections", "no-search"])
+    for correction in record.corrections:
+        when = dates.long_date(correction.date, language)
+        line = _paragraph(f"Correction, {when}: {correction.text}")
+        if revision := before.get((correction.date, correction.text)):
+            target = revision_pages.page_name(docname, revision)
+            line += nodes.Text(" ")
+            line += nodes.reference(
+                "",
+                "See the text before this correction.",
+                refuri=app.builder.get_relative_uri(docname, target),
+            )
+        notice += line
+    return notice
 
 
 def revision_line(app: Sphinx, docname: str, record: IssueRecord) -> nodes.paragraph:
     """First published, last updated, and links to the source and its history."""
     site = publication_of(app.env).site
     line = nodes.paragraph(classes=["ftw-revision", "no-search"])
-    published = record.published_at
     line += nodes.Text("First published ")
-    line += nodes.inline("", _day(published), classes=["ftw-published"])
-    if (updated := record.updated_at) is not None:
+    line += nodes.inline("", record.long_date, classes=["ftw-published"])
+    if record.updated_at is not None:
+        latest = max(c.date for c in record.corrections)
         line += nodes.Text(" · last updated ")
-        line += nodes.inline("", _day(updated), classes=["ftw-updated"])
+        line += nodes.inline("", dates.long_date(latest, site.language), classes=["ftw-updated"])
     path = str(app.env.doc2path(docname, base=False))
     repository = site.repository_url.rstrip("/")
     branch = site.repository_branch
@@ -106,7 +121,12 @@ def page_meta(
         "og:title": record.title,
         "og:description": record.summary,
         "og:url": url,
-        "article:published_time": record.published_at.isoformat(),
+        "article:published_time": dates.timestamp(record.published_at),
+        **(
+            {"article:modified_time": dates.timestamp(record.updated_at)}
+            if record.updated_at
+            else {}
+        ),
         "twitter:card": "summary",
         "twitter:title": record.title,
         "twitter:description": record.summary,

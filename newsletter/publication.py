@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import dates
+
 FILENAME = "publication.toml"
 
 _COUNT = re.compile(r"^(?P<n>\d+)(?P<more>\+?)$")
@@ -60,6 +62,9 @@ class Site:
     base_url: str
     repository_url: str
     repository_branch: str
+    #: when an issue is published on its date: ``HH:MM`` in the IANA ``time_zone``
+    publication_time: str
+    time_zone: str
     salutation: str
     closing: str
 
@@ -119,6 +124,7 @@ def load(root: Path) -> Publication:
         site = Site(**{key: str(value) for key, value in data["site"].items()})
         base_url = site.base_url if site.base_url.endswith("/") else site.base_url + "/"
         site = Site(**{**site.__dict__, "base_url": base_url})
+        dates.check_settings(site.publication_time, site.time_zone)
         sections = tuple(
             Section(
                 title=str(entry["title"]),

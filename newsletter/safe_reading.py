@@ -28,13 +28,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import allowed, issuefile
+from . import allowed
+from .environment import is_issue
 
 logger = logging.getLogger(__name__)
-
-
-def is_issue(docname: str) -> bool:
-    return bool(issuefile.PATH_PATTERN.search(f"/{docname}.md"))
 
 
 class IssueParser(MystParser):
@@ -42,7 +39,7 @@ class IssueParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
-        if not is_issue(env.docname):
+        if not is_issue(env, env.docname):
             super().parse(inputstring, document)
             return
         parser = create_md_parser(env.myst_config, SphinxRenderer)
@@ -73,7 +70,7 @@ def _unsafe(node: nodes.Node) -> str | None:
 
 def sweep(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``, before Sphinx's own collectors: an issue holds no unsafe node."""
-    if not is_issue(app.env.docname):
+    if not is_issue(app.env, app.env.docname):
         return
     for node in list(doctree.findall(nodes.Element)):
         if (why := _unsafe(node)) is None:

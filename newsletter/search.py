@@ -45,9 +45,9 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
-from .archive import TOPICS, long_date
+from .archive import TOPICS
 from .domain import IssueRecord
-from .extension import domain_of, publication_of
+from .environment import domain_of, publication_of
 from .generated_pages import SITE_BUILDERS, build_stamp, only_changed
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def index_attributes(record: IssueRecord) -> str:
     values = {
         "title": record.title,
         "number": str(record.number),
-        "date": long_date(record),
+        "date": record.long_date,
         "day": record.date.isoformat(),
         "year": str(record.date.year),
         **{f"topic-{index}": slug for index, slug in enumerate(record.topics)},

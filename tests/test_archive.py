@@ -183,7 +183,7 @@ def test_archive_json_and_sitemap(site: Path) -> None:
         "number": 1, "date": "2026-01-02", "title": "Issue 1 title",
         "summary": "One sentence that sums the issue up.", "topics": ["trade", "diplomacy"],
         "url": "https://focus-this-week.chinausfocus.com/issues/2026/2026-01-02.html",
-        "first_published": "2026-01-02T00:00:00Z", "last_updated": "2026-01-02T00:00:00Z",
+        "first_published": "2026-01-02T14:00:00Z", "last_updated": "2026-01-02T14:00:00Z",
     }  # fmt: skip
     assert data["version"] is None
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -334,7 +334,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     assert_same_site(serial, parallel)
 
 
-def test_history_comes_from_git(tmp_path: Path) -> None:
+def test_dates_are_editorial_whatever_the_commits_say(tmp_path: Path) -> None:
     src = make_archive(tmp_path / "src", 2, draft=False)
 
     def commit(message: str, when: str) -> None:
@@ -345,22 +345,23 @@ def test_history_comes_from_git(tmp_path: Path) -> None:
             subprocess.run(["git", *args], cwd=src, env=env, check=True)
 
     subprocess.run(["git", "init", "-q"], cwd=src, check=True)
-    commit("first", "2026-01-02T10:00:00Z")
+    commit("first", "2026-11-02T10:00:00Z")  # committed long after the issues' dates
     path = write_issue(src, 2, extra="\ncorrections:\n  - date: 2026-01-20\n    text: Typo.")
-    commit("correct", "2026-01-21T09:00:00Z")
+    commit("correct", "2026-11-21T09:00:00Z")
     out = build(src, tmp_path / "out")
     text = visible_text(page(out, "issues/2026/2026-01-09.html"))
-    assert "First published 2 January 2026 · last updated 21 January 2026" in text
+    assert "First published 9 January 2026 · last updated 20 January 2026" in text
     assert "First published 2 January 2026 · source" in visible_text(
         page(out, "issues/2026/2026-01-02.html")
     )
     data = json.loads(page(out, "archive.json"))
-    assert data["version"]["date"] == "2026-01-21T09:00:00Z"
-    assert data["issues"][0]["last_updated"] == "2026-01-21T09:00:00Z"
-    # a new commit of the file alone (no source change since the last build) updates its page
+    assert data["version"]["date"] == "2026-11-21T09:00:00Z"  # the archive's own version
+    assert data["issues"][0]["first_published"] == "2026-01-09T14:00:00Z"
+    assert data["issues"][0]["last_updated"] == "2026-01-20T14:00:00Z"
+    # later commits that change nothing a reader sees change no date
     path.write_text(path.read_text() + "\nMore.\n")
-    commit("more", "2026-02-02T09:00:00Z")
+    commit("more", "2026-12-02T09:00:00Z")
     path.write_text(path.read_text().removesuffix("\nMore.\n"))
-    commit("less", "2026-02-03T09:00:00Z")
+    commit("less", "2026-12-03T09:00:00Z")
     build(src, out)
-    assert "last updated 3 February 2026" in visible_text(page(out, "issues/2026/2026-01-09.html"))
+    assert "last updated 20 January 2026" in visible_text(page(out, "issues/2026/2026-01-09.html"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import copy_project, sphinx_build
@@ -61,3 +62,37 @@ def test_source_date_epoch_is_honoured(tmp_path: Path) -> None:
     src = committed_project(tmp_path)
     home = build_with(src, tmp_path / "out", SOURCE_DATE_EPOCH="1735689600")  # 2025-01-01
     assert "© Copyright 2025, China-US Focus." in home  # the caller's date wins
+
+
+def german_locale(tmp: Path) -> dict[str, str]:
+    """The environment of a machine set to German in Shanghai (the locale compiled with
+    localedef into ``tmp`` when the system lacks it)."""
+    env = {"LC_ALL": "de_DE.UTF-8", "LANG": "de_DE.UTF-8", "TZ": "Asia/Shanghai"}
+    installed = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout
+    if "de_DE.utf8" not in installed.split():
+        done = subprocess.run(
+            ["localedef", "-i", "de_DE", "-f", "UTF-8", str(tmp / "de_DE.UTF-8")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert (tmp / "de_DE.UTF-8").is_dir(), done.stderr
+        env["LOCPATH"] = str(tmp)
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import locale, time; locale.setlocale(locale.LC_ALL, ''); "
+         "print(time.strftime('%B', time.strptime('2026-01-23', '%Y-%m-%d')))"],
+        capture_output=True, text=True, env={**os.environ, **env}, check=True,
+    )  # fmt: skip
+    assert probe.stdout.strip() == "Januar"  # the machine would write German month names
+    return env
+
+
+def test_the_machines_locale_and_time_zone_change_nothing(tmp_path: Path) -> None:
+    src = committed_project(tmp_path)
+    default = tmp_path / "default"
+    result = sphinx_build(src, default)
+    assert result.returncode == 0, result.stderr[-2000:]
+    german = tmp_path / "german"
+    env = german_locale(tmp_path)
+    build_with(src, german, **env)
+    assert "23 January 2026" in (default / "issues/2026/2026-01-23.html").read_text("utf-8")
+    assert_same_site(default, german)

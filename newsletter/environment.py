@@ -1,0 +1,27 @@
+"""What every part of the Sphinx extension asks of the build environment.
+
+The issues' records (the ``newsletter`` domain), the publication, and whether a
+document is an issue. Here, not in :mod:`newsletter.extension`, so that the
+modules :func:`newsletter.extension.setup` wires never import back from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.environment import BuildEnvironment
+
+from . import issuefile, publication
+from .domain import IssuesDomain
+
+
+def domain_of(env: BuildEnvironment) -> IssuesDomain:
+    return env.domains["newsletter"]  # type: ignore[return-value]
+
+
+def publication_of(env: BuildEnvironment) -> publication.Publication:
+    return publication.load(Path(env.srcdir))
+
+
+def is_issue(env: BuildEnvironment | None, docname: str) -> bool:
+    return bool(issuefile.PATH_PATTERN.search(f"/{docname}.md"))

@@ -69,7 +69,7 @@ class Revision:
 def _inline_text(token: Token) -> str:
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "myst_role"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

@@ -83,7 +83,10 @@ def filled(text: str, week: int) -> str:
     answers = {
         "the title": f"Week {week} in review",
         "one or two sentences that sum the issue up": f"What happened in week {week}.",
-        "the news briefs, one paragraph each": f"Talks resumed in week {week}, officials said.",
+        "the news briefs, one paragraph each": (
+            f"Talks resumed in week {week}, officials said, on H{{sub}}`2`O supplies and"
+            " the {abbr}`NDAA (National Defense Authorization Act)`."
+        ),
         "name, role": "A. Speaker, minister",
         "the quoted words": f"We met in week {week} and will meet again.",
         "the figure": f"{week}%",

@@ -98,7 +98,8 @@ def changed_revisions(
 
 # -- the pages -----------------------------------------------------------------------
 
-_TAGS = {"h2": "h2", "h3": "h3", "h4": "h4", "p": "p", "block": "p"}
+#: an issue's headings one level down: the page's own are h1 and h2
+_TAGS = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "p": "p", "block": "p"}
 
 
 def _blocks_html(blocks: tuple[Block, ...]) -> str:
@@ -113,7 +114,9 @@ def _diff_html(before: tuple[Block, ...], after: tuple[Block, ...]) -> str:
     marks = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
     out = []
     for kind, segments in revisions.word_diff(before, after):
-        tag = "h2" if kind == "h1" else _TAGS.get(kind, "p")
+        if kind == "h1" and all(op == "=" for op, _ in segments):
+            continue  # the title, unchanged: it heads the page already
+        tag = _TAGS.get(kind, "p")
         words = " ".join(marks[op].format(html.escape(text)) for op, text in segments)
         out.append(f"<{tag}>{words}</{tag}>")
     return "\n".join(out)

@@ -6,11 +6,12 @@ onto Sphinx's names. Our own behaviour is in the ``newsletter`` extension.
 
 from pathlib import Path
 
-from newsletter import history, markup, publication
+from newsletter.history import checkout
+from newsletter.schema import markup, publication
 
 ROOT = Path(__file__).parent.resolve()
 site = publication.load(ROOT).site
-history.pin_build_date(ROOT)  # dates come from the commit, not the clock
+checkout.pin_build_date(ROOT)  # dates come from the commit, not the clock
 
 project = site.title
 author = site.publisher
@@ -25,7 +26,7 @@ templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["newsletter.css"]
 
-# MyST reads issues exactly as the checker does (newsletter/markup.py).
+# MyST reads issues exactly as the checker does (newsletter/schema/markup.py).
 myst_enable_extensions = list(markup.ENABLE_EXTENSIONS)
 myst_title_to_header = markup.TITLE_TO_HEADER
 myst_heading_anchors = markup.HEADING_ANCHORS

@@ -25,7 +25,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from newsletter import publication
+from newsletter.schema import publication
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_FRIDAY = dt.date(2016, 1, 8)

@@ -104,7 +104,7 @@ def build(src: Path, out: Path, *options: str) -> float:
 
 def index_time(site: Path) -> float:
     """Seconds to index the built ``site`` again, as the build does (newsletter.search)."""
-    from newsletter import search
+    from newsletter.outputs import search
 
     pages = sorted(p.relative_to(site).as_posix() for p in (site / "issues").glob("*/*.html"))
     start = time.perf_counter()

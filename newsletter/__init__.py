@@ -14,6 +14,6 @@ from typing import Any
 
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point; imported lazily so the checker does not load Sphinx."""
-    from .extension import setup as setup_extension
+    from newsletter.extension import setup as setup_extension
 
     return setup_extension(app)

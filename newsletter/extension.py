@@ -13,9 +13,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import blocks, checker, issuefile, revision_pages, rules, safe_reading
-from .domain import IssueRecord, IssuesDomain
-from .environment import domain_of, is_issue, publication_of
+from newsletter.check import checker
+from newsletter.outputs.pages import revision_pages
+from newsletter.schema import blocks, issuefile, rules
+from newsletter.site import safe_reading
+from newsletter.site.environment import domain_of, is_issue, publication_of
+from newsletter.site.records import IssueRecord, IssuesDomain
 
 logger = logging.getLogger(__name__)
 
@@ -130,17 +133,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the issue page around the issue's own sections; the archive around the issues;
     # the feeds, index and sitemap of the published issues
-    from . import (
-        archive,
-        csp,
-        email_edition,
-        feeds,
-        generated_pages,
-        page,
-        search,
-        speedups,
-        theme_css,
-    )
+    from newsletter import page, theme_css
+    from newsletter.outputs import feed as feeds
+    from newsletter.outputs.email import builder as email_edition
+    from newsletter.outputs.pages import archive, csp
+    from newsletter.outputs.search import events as search
+    from newsletter.site import speedups
+    from newsletter.site import write_cache as generated_pages
 
     page.setup(app)
     generated_pages.setup(app)  # the years, topics and search pages: written when changed

@@ -17,9 +17,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from . import dates, revision_pages
-from .domain import IssueRecord
-from .environment import domain_of, publication_of
+from newsletter.outputs.pages import revision_pages
+from newsletter.schema import dates
+from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.records import IssueRecord
 
 
 def _paragraph(text: str, *classes: str) -> nodes.paragraph:

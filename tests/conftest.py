@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.browser import CHROMIUM, chromium
-from newsletter import issuefile, publication, rules
+from newsletter.schema import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import allowed
+from newsletter.schema import allowed
 
 from .conftest import copy_project, edit, findings, sphinx_build
 

@@ -225,7 +225,7 @@ def test_corrections_follow_the_issue_in_date_order(text: str, expected: list) -
 
 
 def test_corrections_are_kept_oldest_first() -> None:
-    from newsletter import issuefile, publication
+    from newsletter.schema import issuefile, publication
 
     from .conftest import ROOT
 
@@ -629,7 +629,7 @@ def test_other_files_are_read_for_their_front_matter_only(archive) -> None:
 
 
 def test_front_matter_reader_agrees_with_the_full_reader() -> None:
-    from newsletter import issuefile, publication
+    from newsletter.schema import issuefile, publication
 
     from .conftest import ROOT
 
@@ -650,7 +650,8 @@ def test_front_matter_reader_agrees_with_the_full_reader() -> None:
 def test_a_large_archive_is_checked_in_parallel_with_the_same_result(archive, monkeypatch) -> None:
     import datetime as dt
 
-    from newsletter import checker, publication
+    from newsletter.check import checker
+    from newsletter.schema import publication
 
     folder = archive / "issues" / "2026"
     for path in folder.iterdir():

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsletter import cli
+from newsletter.check import cli
 
 from .conftest import ROOT
 

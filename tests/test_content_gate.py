@@ -24,9 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import checker, feeds, issuefile, markup, publication, search
-from newsletter.blocks import BLOCK_DIRECTIVES
-from newsletter.rules import directive_of
+from newsletter.check import checker
+from newsletter.outputs import feed as feeds
+from newsletter.outputs import search
+from newsletter.schema import issuefile, markup, publication
+from newsletter.schema.blocks import BLOCK_DIRECTIVES
+from newsletter.schema.rules import directive_of
 
 from .conftest import ROOT, sphinx_build
 from .htmltext import visible_text, words

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import csp
+from newsletter.outputs.pages import csp
 
 from .conftest import copy_project, served, sphinx_build
 

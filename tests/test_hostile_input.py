@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsletter import checker, publication
+from newsletter.check import checker
+from newsletter.schema import publication
 
 from .conftest import ROOT, VALID, copy_project, sphinx_build
 

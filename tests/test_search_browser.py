@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from newsletter import search
+from newsletter.outputs import search
 
 from .conftest import SEED, sphinx_build
 from .test_archive import issue_text, make_archive
@@ -439,9 +439,9 @@ def test_a_removed_issue_leaves_the_index(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux's prctl ties the indexer to the build")
 def test_the_indexer_does_not_outlive_a_killed_build() -> None:
-    """A build killed with SIGKILL takes its Pagefind run with it (newsletter.search.launch)."""
+    """A build killed with SIGKILL takes its Pagefind run with it (newsletter.outputs.search.launch)."""
     code = (
-        "import time; from newsletter.search import launch; "
+        "import time; from newsletter.outputs.search import launch; "
         "child = launch(['sleep', '120'], '.'); print(child.pid, flush=True); time.sleep(120)"
     )
     build = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)

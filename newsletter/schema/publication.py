@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import dates
+from newsletter.schema import dates
 
 FILENAME = "publication.toml"
 

@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dates, git
+from newsletter.history import git
+from newsletter.schema import dates
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from myst_parser.parsers.directives import (
     parse_directive_text,
 )
 
-from . import allowed, markup, validators
-from .blocks import BLOCK_DIRECTIVES, BlockDirective, option_line
-from .issuefile import IssueFile
-from .publication import Publication
+from newsletter.schema import allowed, markup, validators
+from newsletter.schema.blocks import BLOCK_DIRECTIVES, BlockDirective, option_line
+from newsletter.schema.issuefile import IssueFile
+from newsletter.schema.publication import Publication
 
 Finding = tuple[int, str, str]
 Rule = Callable[[IssueFile, Publication], Iterator[Finding]]

@@ -19,10 +19,11 @@ from xml.etree import ElementTree as ET
 
 from sphinx.application import Sphinx
 
-from . import dates, history
-from .archive import TOPICS, YEARS
-from .domain import IssueRecord
-from .environment import domain_of, publication_of
+from newsletter.history import checkout
+from newsletter.outputs.pages.archive import TOPICS, YEARS
+from newsletter.schema import dates
+from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.records import IssueRecord
 
 FEED_ENTRIES = 20
 ATOM = "http://www.w3.org/2005/Atom"
@@ -105,7 +106,7 @@ def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
 
 def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     site = publication_of(app.env).site
-    version = history.version(Path(app.env.srcdir))
+    version = checkout.version(Path(app.env.srcdir))
     data = {
         "title": site.title,
         "home": site.base_url,

@@ -12,7 +12,7 @@ import textwrap
 
 from docutils import nodes
 
-from . import blocks
+from newsletter.schema import blocks
 
 WIDTH = 72
 

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import dates, publication, validators
+from newsletter.schema import dates, publication, validators
 
 # -- nodes ---------------------------------------------------------------------
 

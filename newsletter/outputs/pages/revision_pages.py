@@ -26,11 +26,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import dates, revisions
-from .domain import IssueRecord
-from .environment import domain_of, publication_of
-from .generated_pages import only_changed
-from .revisions import Block, Revision
+from newsletter.history import revisions
+from newsletter.history.revisions import Block, Revision
+from newsletter.schema import dates
+from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.records import IssueRecord
+from newsletter.site.write_cache import only_changed
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import issuefile, rules
-from .issuefile import IssueFile, Problem
-from .publication import Publication
+from newsletter.schema import issuefile, rules
+from newsletter.schema.issuefile import IssueFile, Problem
+from newsletter.schema.publication import Publication
 
 #: where the issue files are, under the root: issues/**/*.md
 ISSUES_FOLDER = "issues"

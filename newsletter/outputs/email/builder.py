@@ -39,9 +39,10 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from . import blocks, plaintext
-from .domain import IssueRecord
-from .environment import domain_of, is_issue, publication_of
+from newsletter.outputs.email import text as plaintext
+from newsletter.schema import blocks
+from newsletter.site.environment import domain_of, is_issue, publication_of
+from newsletter.site.records import IssueRecord
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from sphinx.domains import Domain
 
-from . import dates
-from .issuefile import Correction, IssueMeta
-from .publication import Site
+from newsletter.schema import dates
+from newsletter.schema.issuefile import Correction, IssueMeta
+from newsletter.schema.publication import Site
 
 
 @dataclass(frozen=True)

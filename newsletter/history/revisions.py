@@ -24,9 +24,10 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from . import dates, git, issuefile, markup, rules
-from .issuefile import Correction
-from .publication import Publication
+from newsletter.history import git
+from newsletter.schema import dates, issuefile, markup, rules
+from newsletter.schema.issuefile import Correction
+from newsletter.schema.publication import Publication
 
 #: a block of an issue's text: ("h2" | "h3" | "p" | "block", its words)
 Block = tuple[str, str]

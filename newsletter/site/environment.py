@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sphinx.environment import BuildEnvironment
 
-from . import issuefile, publication
-from .domain import IssuesDomain
+from newsletter.schema import issuefile, publication
+from newsletter.site.records import IssuesDomain
 
 
 def domain_of(env: BuildEnvironment) -> IssuesDomain:

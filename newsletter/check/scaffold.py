@@ -14,8 +14,9 @@ import json
 import string
 from pathlib import Path
 
-from . import checker, issuefile
-from .publication import Publication
+from newsletter.check import checker
+from newsletter.schema import issuefile
+from newsletter.schema.publication import Publication
 
 TEMPLATE = Path("_templates") / "issue.md"
 WEEK = dt.timedelta(days=7)

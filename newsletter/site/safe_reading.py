@@ -28,8 +28,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import allowed
-from .environment import is_issue
+from newsletter.schema import allowed
+from newsletter.site.environment import is_issue
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import checker, frozen, publication, scaffold
-from .issuefile import Problem
+from newsletter.check import checker, frozen, scaffold
+from newsletter.schema import publication
+from newsletter.schema.issuefile import Problem
 
 
 def _format(problem: Problem, style: str) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from . import dates, markup, validators
-from .publication import Publication
+from newsletter.schema import dates, markup, validators
+from newsletter.schema.publication import Publication
 
 #: Larger files are not parsed at all (a week's issue is a few kilobytes).
 MAX_BYTES = 1_000_000

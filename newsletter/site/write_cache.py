@@ -94,8 +94,9 @@ def frame_digest(app: Sphinx) -> str:
         ]
         add(key, "\n".join(assets))
     add("packages", _package_versions())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        add(source.name, source.read_bytes())
+    package = Path(__file__).parents[1]
+    for source in sorted(package.rglob("*.py")):
+        add(source.relative_to(package).as_posix(), source.read_bytes())
     static = Path(builder.outdir) / "_static"
     for asset in sorted(static.rglob("*")):
         if asset.suffix in {".css", ".js"} and asset.is_file():

@@ -15,7 +15,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from . import allowed
+from newsletter.schema import allowed
 
 #: ``myst_enable_extensions``: colon fences for the blocks, nothing that
 #: changes the meaning of ``$`` (figures such as "$900.6 billion").

@@ -22,10 +22,11 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from . import history, publication
-from .domain import IssueRecord
-from .environment import domain_of, is_issue, publication_of
-from .generated_pages import only_changed
+from newsletter.history import checkout
+from newsletter.schema import publication
+from newsletter.site.environment import domain_of, is_issue, publication_of
+from newsletter.site.records import IssueRecord
+from newsletter.site.write_cache import only_changed
 
 YEARS = "years/index"
 TOPICS = "topics/index"
@@ -160,7 +161,7 @@ def page_context(
     if pagename == env.config.root_doc:
         pub = publication_of(env)
         newest_first = list(reversed(domain.published()))
-        version = history.version(Path(env.srcdir))
+        version = checkout.version(Path(env.srcdir))
         context["newsletter_home"] = {
             "latest": entry(newest_first[0], pub) if newest_first else None,
             "recent": [entry(r, pub) for r in newest_first[1 : 1 + RECENT_ON_HOME]],

@@ -1,10 +1,11 @@
-"""Focus This Week: the publication's own code.
+"""Focus This Week: the publication's own code, laid out by the data's way.
 
-- ``newsletter.publication``: the one description of the publication (publication.toml)
-- ``newsletter.issuefile`` and ``newsletter.rules``: what an issue is, and its rules
-- ``newsletter.checker`` and ``newsletter.cli``: ``python -m newsletter check``
-- ``newsletter.blocks``: the quote, stat and question directives
-- ``newsletter.extension``: the Sphinx extension (``extensions = ["newsletter"]``)
+``issues/*.md`` is read by one schema (:mod:`newsletter.schema`: what an issue is,
+without Sphinx) and two readers of it: the checker (:mod:`newsletter.check`,
+``python -m newsletter check|new``) and the Sphinx extension
+(:mod:`newsletter.extension` wires :mod:`newsletter.site`, which reads the issues
+into records, and :mod:`newsletter.outputs`, which writes ``_build/`` from them).
+:mod:`newsletter.history` is what git says. ARCHITECTURE.md draws it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point; imported lazily so the checker does not load Sphinx."""
+    """Sphinx entry point (``extensions = ["newsletter"]``); imported lazily so that the
+    checker does not load Sphinx."""
     from newsletter.extension import setup as setup_extension
 
     return setup_extension(app)

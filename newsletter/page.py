@@ -17,8 +17,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from newsletter.outputs.pages import revision_pages
 from newsletter.schema import dates
+from newsletter.site import pages, revisions
 from newsletter.site.environment import domain_of, publication_of
 from newsletter.site.records import IssueRecord
 
@@ -35,7 +35,7 @@ def issue_header(app: Sphinx, docname: str, record: IssueRecord) -> nodes.paragr
     header += nodes.inline("", record.long_date, classes=["ftw-issue-date"])
     for index, slug in enumerate(record.topics):
         header += nodes.Text(" · " if index == 0 else ", ")
-        uri = app.builder.get_relative_uri(docname, f"topics/{slug}")
+        uri = app.builder.get_relative_uri(docname, pages.topic(slug))
         header += nodes.reference("", pub.topics.get(slug, slug), refuri=uri)
     return header
 
@@ -67,7 +67,7 @@ def corrections_notice(app: Sphinx, docname: str, record: IssueRecord) -> nodes.
     """Each correction, and a link to the text it corrected (its revision page)."""
     language = publication_of(app.env).site.language
     before: dict[tuple[dt.date, str], int] = {}  # each entry: the revision before it
-    for revision in revision_pages.of(app.env, docname) or ():
+    for revision in revisions.of(app.env, docname) or ():
         for note in revision.notes:
             before.setdefault((note.date, note.text), revision.number - 1)
     notice = nodes.container(classes=["ftw-corrections", "no-search"])
@@ -75,7 +75,7 @@ def corrections_notice(app: Sphinx, docname: str, record: IssueRecord) -> nodes.
         when = dates.long_date(correction.date, language)
         line = _paragraph(f"Correction, {when}: {correction.text}")
         if revision := before.get((correction.date, correction.text)):
-            target = revision_pages.page_name(docname, revision)
+            target = pages.revision(docname, revision)
             line += nodes.Text(" ")
             line += nodes.reference(
                 "",

@@ -1,16 +1,23 @@
-"""Shared helpers: the repository, its publication, and small Sphinx builds."""
+"""The tests' shared helpers, in one module (tests import no other test module): the
+repository, its publication, small Sphinx builds, scratch archives, the visible text of a
+built page, and the browser."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, chromium
 from newsletter.schema import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,9 +167,150 @@ def archive(tmp_path):
     return tmp_path
 
 
+# -- scratch archives ------------------------------------------------------------
+
+#: the date of issue No. 1 of a scratch archive (one issue a week after it)
+FIRST = dt.date(2026, 1, 2)
+
+
+def issue_text(number: int, *, title: str | None = None, topics: str = "[trade, diplomacy]",
+               status: str = "published", extra: str = "") -> tuple[str, str]:  # fmt: skip
+    """(relative path, text) of a valid issue numbered ``number``, one week apart."""
+    date = FIRST + dt.timedelta(weeks=number - 1)
+    text = (
+        VALID.replace("date: 2026-01-30", f"date: {date.isoformat()}")
+        .replace("number: 2", f"number: {number}")
+        .replace("title: A valid issue", f"title: {title or f'Issue {number} title'}")
+        .replace("topics: [trade, diplomacy]", f"topics: {topics}")
+        .replace("status: draft", f"status: {status}{extra}")
+        .replace("A brief of the week.", f"A brief of week {number} about word{number}.")
+    )
+    return f"issues/{date.year}/{date.isoformat()}.md", text
+
+
+def write_issue(src: Path, number: int, **kwargs) -> Path:
+    relative, text = issue_text(number, **kwargs)
+    path = src / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_archive(folder: Path, count: int, draft: bool = True) -> Path:
+    """A complete project of ours with ``count`` published issues and one draft."""
+    copy_project(folder)
+    for number in range(1, count + 1):
+        write_issue(folder, number)
+    if draft:
+        write_issue(folder, count + 1, title="Secret draft", status="draft", topics="[taiwan]")
+    return folder
+
+
+def build(src: Path, out: Path, *options: str) -> Path:
+    result = sphinx_build(src, out, *options)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every output file but Sphinx's own build bookkeeping."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+        and ".doctrees" not in p.parts
+        and p.name not in {".buildinfo", ".buildinfo.bak"}
+    }
+
+
+def assert_same_site(left: Path, right: Path) -> None:
+    a, b = tree(left), tree(right)
+    assert sorted(set(a) - set(b)) == []
+    assert sorted(set(b) - set(a)) == []
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == []
+
+
+# -- reading built pages the way a reader does ---------------------------------------
+
+#: Lines of the seed that are not content: the email's button label ran into
+#: the next heading when the email was copied as text.
+NOT_CONTENT = {"Watch VideoQuestion of the Week:"}
+
+
+class _Text(HTMLParser):
+    SKIP = frozenset({"script", "style", "head", "template"})
+    INLINE = frozenset(
+        {"a", "span", "em", "strong", "b", "i", "code", "abbr", "q", "small", "sub", "sup"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.SKIP:
+            self.hidden += 1
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.hidden -= 1
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    """The text of an HTML page with white space collapsed (block tags become spaces)."""
+    parser = _Text()
+    parser.feed(markup)
+    return re.sub(r"\s+", " ", "".join(parser.parts))
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_sentences() -> list[str]:
+    """The content of the seed newsletter as it was delivered, one line (a paragraph, a
+    heading's words, a list item) at a time."""
+    lines = SHARED_SEED.read_text(encoding="utf-8").splitlines()
+    return [words(line) for line in lines if line.strip() and line.strip() not in NOT_CONTENT]
+
+
+# -- the browser -------------------------------------------------------------------
+
+#: Debian's Chromium (make test installs it when missing: tools/ensure-chromium)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """``with chromium() as browser:`` a headless Chromium (a playwright ``Browser``), with
+    no sandbox (containers run as root) and nothing that talks to the network by itself."""
+    from playwright.sync_api import sync_playwright
+
+    arguments = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    arguments += ["--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=arguments
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by playwright (make test installs it: tools/ensure-chromium)."""
+    """Headless Chromium for the browser tests (make test installs it: tools/ensure-chromium)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: make test installs it (tools/ensure-chromium)")
     with chromium() as launched:

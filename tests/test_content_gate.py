@@ -27,15 +27,14 @@ import pytest
 from newsletter.check import checker
 from newsletter.outputs import feed as feeds
 from newsletter.outputs import search
-from newsletter.schema import issuefile, markup, publication
+from newsletter.schema import files, issuefile, markup, publication
 from newsletter.schema.blocks import BLOCK_DIRECTIVES
-from newsletter.schema.rules import directive_of
+from newsletter.schema.rules.tokens import directive_of
 
-from .conftest import ROOT, sphinx_build
-from .htmltext import visible_text, words
+from .conftest import ROOT, sphinx_build, visible_text, words
 
 PUB = publication.load(ROOT)
-ISSUES = checker.issue_paths(ROOT)
+ISSUES = files.issue_paths(ROOT)
 
 
 def shown(path: Path) -> str:

@@ -15,8 +15,16 @@ import pytest
 import yaml
 
 from . import caniemail
-from .conftest import ROOT, SEED, copy_project, edit, sphinx_build
-from .htmltext import seed_sentences, visible_text, words
+from .conftest import (
+    ROOT,
+    SEED,
+    copy_project,
+    edit,
+    seed_sentences,
+    sphinx_build,
+    visible_text,
+    words,
+)
 
 ARTIFACTS = ROOT / "test-artifacts"
 GMAIL_CLIP = 102 * 1024

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED, SEED_PATH, served, sphinx_build
-from .test_archive import make_archive, write_issue
+from .conftest import ROOT, SEED, SEED_PATH, make_archive, served, sphinx_build, write_issue
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import copy_project, sphinx_build
-from .test_archive import assert_same_site, tree, write_issue
+from .conftest import assert_same_site, copy_project, sphinx_build, tree, write_issue
 
 
 def committed_project(tmp: Path, when: str = "2026-11-20T10:00:00Z") -> Path:

@@ -19,9 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import VALID, copy_project, edit, sphinx_build
-from .htmltext import visible_text
-from .test_archive import assert_same_site, tree
+from .conftest import (
+    VALID,
+    assert_same_site,
+    copy_project,
+    edit,
+    sphinx_build,
+    tree,
+    visible_text,
+)
 
 ISSUE = "issues/2026/2026-01-30.md"
 PAGE = "issues/2026/2026-01-30.html"

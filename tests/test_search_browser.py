@@ -25,8 +25,7 @@ import pytest
 
 from newsletter.outputs import search
 
-from .conftest import SEED, sphinx_build
-from .test_archive import issue_text, make_archive
+from .conftest import SEED, issue_text, make_archive, sphinx_build
 
 COUNT = 14  # more than one page of results (ten) for a word of every generated issue
 DRAFT_WORD = "Quetzalcoatlus"

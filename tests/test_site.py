@@ -9,8 +9,7 @@ from pathlib import Path
 import pydata_sphinx_theme
 import pytest
 
-from .conftest import SEED, copy_project, sphinx_build
-from .htmltext import seed_sentences, visible_text
+from .conftest import SEED, copy_project, seed_sentences, sphinx_build, visible_text
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsletter.check import checker, frozen, scaffold
-from newsletter.schema import publication
-from newsletter.schema.issuefile import Problem
+from newsletter.schema import files, publication
+from newsletter.schema.problems import Problem
 
 
 def _format(problem: Problem, style: str) -> str:
@@ -51,20 +51,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for problem in problems:
             print(_format(problem, args.format))
-    files = len(args.paths) or len(checker.issue_paths(root))
+    count = len(args.paths) or len(files.issue_paths(root))
     errors = sum(1 for p in problems if p.severity == "error")
     to_fill = len(problems) - errors
     verdict = f"{errors} problem(s)" if errors else "no problems"
     if to_fill:
         verdict += f", {to_fill} placeholder(s) to fill"
-    print(f"checked {files} issue file(s): {verdict}", file=sys.stderr)
+    print(f"checked {count} issue file(s): {verdict}", file=sys.stderr)
     return 1 if errors else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     root = publication.find_root(Path.cwd())
     path = scaffold.write_next_issue(root, publication.load(root), args.date)
-    print(checker.display_path(path, root))
+    print(files.display_path(path, root))
     return 0
 
 

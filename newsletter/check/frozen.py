@@ -23,11 +23,12 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from newsletter.check.checker import ISSUES_FOLDER, display_path
 from newsletter.history import git
 from newsletter.history.git import GitError
 from newsletter.schema import issuefile
-from newsletter.schema.issuefile import IssueFile, Problem
+from newsletter.schema.files import ISSUES_FOLDER, display_path
+from newsletter.schema.issuefile import IssueFile
+from newsletter.schema.problems import Problem
 from newsletter.schema.publication import Publication
 
 #: Where issue files live, relative to the root.

@@ -15,7 +15,8 @@ import string
 from pathlib import Path
 
 from newsletter.check import checker
-from newsletter.schema import issuefile
+from newsletter.schema import files
+from newsletter.schema.frontmatter import IssueMeta
 from newsletter.schema.publication import Publication
 
 TEMPLATE = Path("_templates") / "issue.md"
@@ -26,9 +27,9 @@ class ScaffoldError(Exception):
     """The issue cannot be written (it exists, or the date is not a date)."""
 
 
-def archive_metas(root: Path, pub: Publication) -> list[issuefile.IssueMeta]:
+def archive_metas(root: Path, pub: Publication) -> list[IssueMeta]:
     """The front matter of every issue of the archive (its Markdown is not parsed)."""
-    return [checker.front_matter_of(path, root, pub).meta for path in checker.issue_paths(root)]
+    return [checker.front_matter_of(path, root, pub).meta for path in files.issue_paths(root)]
 
 
 def next_issue(root: Path, pub: Publication, date: str | None = None) -> tuple[Path, str]:
@@ -54,7 +55,7 @@ def next_issue(root: Path, pub: Publication, date: str | None = None) -> tuple[P
         editors=json.dumps(editors, ensure_ascii=False),
         submit=pub.question_default_submit,
     )
-    return root / "issues" / f"{when.year}" / f"{when.isoformat()}.md", text
+    return files.path_of(root, when), text
 
 
 def write_next_issue(root: Path, pub: Publication, date: str | None = None) -> Path:
@@ -65,6 +66,6 @@ def write_next_issue(root: Path, pub: Publication, date: str | None = None) -> P
         with path.open("x", encoding="utf-8") as out:
             out.write(text)
     except FileExistsError:
-        shown = checker.display_path(path, root)
+        shown = files.display_path(path, root)
         raise ScaffoldError(f"{shown} already exists; not overwriting it") from None
     return path

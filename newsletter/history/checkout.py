@@ -2,8 +2,8 @@
 
 The home page and ``archive.json`` name it, and the build's clock is pinned to
 it (:func:`pin_build_date`), so that two builds of one commit are the same to
-the byte. An issue's own dates are editorial (:mod:`newsletter.dates`), and its
-revisions come from :mod:`newsletter.revisions`.
+the byte. An issue's own dates are editorial (:mod:`newsletter.schema.dates`), and its
+revisions come from :mod:`newsletter.history.revisions`.
 """
 
 from __future__ import annotations

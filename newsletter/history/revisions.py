@@ -25,9 +25,11 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from newsletter.history import git
-from newsletter.schema import dates, issuefile, markup, rules
-from newsletter.schema.issuefile import Correction
+from newsletter.schema import dates, issuefile, markup
+from newsletter.schema.files import ISSUES_FOLDER
+from newsletter.schema.frontmatter import Correction
 from newsletter.schema.publication import Publication
+from newsletter.schema.rules.tokens import parse_block
 
 #: a block of an issue's text: ("h2" | "h3" | "p" | "block", its words)
 Block = tuple[str, str]
@@ -107,7 +109,7 @@ def _walk(tokens: list[Token], found: list[Block], depth: int) -> None:
             kind = opening.tag if opening.type == "heading_open" else "p"
             if words := _inline_text(token):
                 found.append((kind, words))
-        elif depth < 3 and (block := rules.parse_block(token)) is not None:
+        elif depth < 3 and (block := parse_block(token)) is not None:
             _, parsed = block
             options = (f"{name}: {value}" for name, value in parsed.options.items())
             if head := " · ".join([*parsed.arguments, *options]):
@@ -165,7 +167,7 @@ class _Cache:
 
 
 def published_revisions(
-    root: Path, pub: Publication, cache: Path | None = None, folder: str = "issues"
+    root: Path, pub: Publication, cache: Path | None = None, folder: str = ISSUES_FOLDER
 ) -> dict[str, tuple[Revision, ...]] | None:
     """``{issue path: its revisions}`` for every issue with a published version; None
     when git cannot tell (no repository, or a shallow clone, whose oldest commits are

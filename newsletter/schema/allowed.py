@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-#: the directives an issue may use: the blocks of ``newsletter.blocks``
+#: the directives an issue may use: the blocks of ``newsletter.schema.blocks``
 DIRECTIVES: frozenset[str] = frozenset({"quote", "stat", "question"})
 
 #: the roles an issue may use, with what each is for

@@ -183,17 +183,9 @@ class BlockDirective(Directive):
     body_description: ClassVar[str] = "its text"
 
     def report(self, line: int, code: str, message: str) -> None:
-        """A warning at ``line``: in a Sphinx build, of type ``newsletter`` and subtype
-        ``code``, as the build reports the checker's findings (docutils' own elsewhere)."""
-        env = getattr(self.state.document.settings, "env", None)
-        if env is None:
-            self.state.document.reporter.warning(message, line=line)
-            return
-        from sphinx.util import logging  # (only here: the checker runs without Sphinx)
-
-        logging.getLogger(__name__).warning(
-            message, location=(env.docname, line), type="newsletter", subtype=code
-        )
+        """A warning at ``line``: docutils' own; the Sphinx build's directives say it as the
+        build says the checker's findings (:mod:`newsletter.site.directives`)."""
+        self.state.document.reporter.warning(message, line=line)
 
     def fill(self, node: block) -> None:
         raise NotImplementedError
@@ -208,6 +200,21 @@ class BlockDirective(Directive):
     def inline(self, text: str) -> list[nodes.Node]:
         parsed, messages = self.state.inline_text(text, self.lineno)
         return [*parsed, *messages]
+
+    def source_line(
+        self, classes: str, source: str | None, before: list[nodes.Node], after: str = ""
+    ) -> nodes.paragraph:
+        """``Source: <link>AFTER``, or ``BEFORE (<link>)AFTER`` when something comes before
+        it: where a quote or a figure comes from, said one way in every block."""
+        line = nodes.paragraph("", "", *before, classes=[classes])
+        if source:
+            line += nodes.Text(" (" if before else "Source: ")
+            line += self.link(source)
+            if before:
+                line += nodes.Text(")")
+        if after:
+            line += nodes.Text(after)
+        return line
 
     @staticmethod
     def link(url: str, text: str | None = None) -> nodes.reference:
@@ -240,17 +247,9 @@ class QuoteDirective(BlockDirective):
         node += nodes.block_quote("", *self.parse_body())
         attribution = self.options.get("attribution")
         source = self.options.get("source")
-        if attribution or source:
-            line = nodes.paragraph(classes=["ftw-quote-attribution"])
-            if attribution:
-                line += nodes.Text("— ")
-                line.extend(self.inline(attribution))
-            if source:
-                line += nodes.Text(" (" if attribution else "Source: ")
-                line += self.link(source)
-                if attribution:
-                    line += nodes.Text(")")
-            node += block_caption("", line)
+        if attribution or source:  # "— Name, role (source)"
+            before = [nodes.Text("— "), *self.inline(attribution)] if attribution else []
+            node += block_caption("", self.source_line("ftw-quote-attribution", source, before))
 
 
 class StatDirective(BlockDirective):
@@ -276,15 +275,9 @@ class StatDirective(BlockDirective):
         source = self.options.get("source")
         as_of = self.options.get("as-of")
         if source or as_of:
-            line = nodes.paragraph(classes=["ftw-stat-source"])
-            if source:
-                line += nodes.Text("Source: ")
-                line += self.link(source)
-            if as_of:
-                when = dates.long_date(dt.date.fromisoformat(as_of), self.language())
-                line += nodes.Text(f"{', as' if source else 'As'} of {when}")
-            line += nodes.Text(".")
-            caption += line
+            when = as_of and dates.long_date(dt.date.fromisoformat(as_of), self.language())
+            after = (f"{', as' if source else 'As'} of {when}" if when else "") + "."
+            caption += self.source_line("ftw-stat-source", source, [], after)
         node += caption
 
 
@@ -318,22 +311,3 @@ class QuestionDirective(BlockDirective):
 BLOCK_DIRECTIVES: dict[str, type[BlockDirective]] = {
     cls.name: cls for cls in (QuoteDirective, StatDirective, QuestionDirective)
 }
-
-
-# -- HTML visitors -------------------------------------------------------------
-
-
-def visit_block_html(self: Any, node: block) -> None:
-    self.body.append(self.starttag(node, "figure"))
-
-
-def depart_block_html(self: Any, node: block) -> None:
-    self.body.append("</figure>\n")
-
-
-def visit_caption_html(self: Any, node: block_caption) -> None:
-    self.body.append(self.starttag(node, "figcaption"))
-
-
-def depart_caption_html(self: Any, node: block_caption) -> None:
-    self.body.append("</figcaption>\n")

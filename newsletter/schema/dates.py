@@ -4,14 +4,15 @@ Dates are editorial. An issue is published on its ``date``, at the time of day a
 in the time zone that ``publication.toml`` sets once (``[site] publication_time``
 and ``time_zone``); it was last updated on the date of its latest corrections
 entry, at the same time of day. Pages, the feed, ``archive.json``, the sitemap,
-the sharing tags, the search metadata and the email all take their dates from
-here. Month names come from babel's CLDR data in the publication's language, and
+the sharing tags, the search metadata, the email and its ``Date`` header all take
+their dates from here. Month names come from babel's CLDR data in the publication's language, and
 times are written in UTC, so the machine's locale and time zone change nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import format_datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,6 +67,17 @@ def long_date(day: dt.date | dt.datetime, language: str) -> str:
 def timestamp(when: dt.datetime) -> str:
     """RFC 3339 in UTC, "2026-01-23T14:00:00Z": feeds, archive.json, sharing tags."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_minute(when: dt.datetime) -> str:
+    """ "2026-01-23 14:00 UTC": the moment of a commit, on the home page."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def email_date(when: dt.datetime) -> str:
+    """RFC 5322, "Fri, 23 Jan 2026 14:00:00 +0000": an email's ``Date`` header, in English
+    whatever the language (the standard's names, from the email library, not the locale)."""
+    return format_datetime(when.astimezone(UTC))
 
 
 def day(when: dt.datetime) -> str:

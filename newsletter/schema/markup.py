@@ -37,7 +37,7 @@ def parser_config() -> MdParserConfig:
 @cache
 def markdown_parser() -> MarkdownIt:
     """The MyST block/inline parser with the build's settings (every link a link token,
-    as the build reads issues: :func:`newsletter.allowed.accept_every_link`)."""
+    as the build reads issues: :func:`newsletter.schema.allowed.accept_every_link`)."""
     parser = create_md_parser(parser_config(), RendererHTML)
     parser.validateLink = allowed.accept_every_link
     return parser

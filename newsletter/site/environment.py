@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sphinx.environment import BuildEnvironment
 
-from newsletter.schema import issuefile, publication
+from newsletter.schema import files, publication
 from newsletter.site.records import IssuesDomain
 
 
@@ -23,5 +23,5 @@ def publication_of(env: BuildEnvironment) -> publication.Publication:
     return publication.load(Path(env.srcdir))
 
 
-def is_issue(env: BuildEnvironment | None, docname: str) -> bool:
-    return bool(issuefile.PATH_PATTERN.search(f"/{docname}.md"))
+def is_issue(docname: str) -> bool:
+    return bool(files.PATH_PATTERN.search(f"/{docname}.md"))

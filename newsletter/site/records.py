@@ -11,32 +11,27 @@ so incremental and ``-j N`` builds see exactly what a clean build sees.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
 from sphinx.domains import Domain
 
 from newsletter.schema import dates
-from newsletter.schema.issuefile import Correction, IssueMeta
+from newsletter.schema.frontmatter import FIELDS, IssueMeta
 from newsletter.schema.publication import Site
 
 
 @dataclass(frozen=True)
 class IssueRecord:
-    """What the archive needs to know of one issue."""
+    """What the archive needs to know of one issue.
+
+    Its front-matter fields (``title``, ``date``, ``number``, ...) are read from its
+    :class:`~newsletter.schema.frontmatter.IssueMeta`: they are listed once, there.
+    """
 
     docname: str
-    number: int
-    date: dt.date
-    title: str
-    summary: str
-    topics: tuple[str, ...]
-    editors: tuple[str, ...]
-    status: str
-    corrections: tuple[Correction, ...]
-    #: the line of the ``number:`` key, for messages about duplicates
-    number_line: int
+    meta: IssueMeta
     #: when it was published: its date at the publication's time of day (``dates.moment``)
     published_at: dt.datetime
     #: when it was last updated: its latest correction's date, or None
@@ -47,9 +42,24 @@ class IssueRecord:
     #: whose revisions changed is read again and links to the right revision pages
     revisions: tuple[str, ...] | None = None
 
+    def __getattr__(self, name: str) -> Any:
+        if name in FIELDS:  # (only called for names the record does not have itself)
+            return getattr(self.meta, name)
+        raise AttributeError(name)
+
     @property
     def published(self) -> bool:
-        return self.status == "published"
+        return self.meta.published
+
+    @property
+    def number_line(self) -> int:
+        """The line of the ``number:`` key, for messages about duplicates."""
+        return self.meta.lines.get("number", 1)
+
+    @property
+    def last_updated(self) -> dt.datetime:
+        """When it last changed for readers: its latest correction, else its publication."""
+        return self.updated_at or self.published_at
 
     @classmethod
     def from_meta(
@@ -65,15 +75,7 @@ class IssueRecord:
         latest = max((c.date for c in meta.corrections), default=None)
         return cls(
             docname=docname,
-            number=meta.number,
-            date=meta.date,
-            title=meta.title,
-            summary=meta.summary,
-            topics=meta.topics,
-            editors=meta.editors,
-            status=meta.status,
-            corrections=meta.corrections,
-            number_line=meta.lines.get("number", 1),
+            meta=meta,
             published_at=moment(meta.date),
             updated_at=moment(latest) if latest is not None and latest > meta.date else None,
             long_date=dates.long_date(meta.date, site.language),
@@ -90,7 +92,7 @@ class IssuesDomain(Domain):
     #: ``pages``: what each issue page showed of the rest of the archive when last
     #: written (its neighbours); computed after reading, in the main process only.
     initial_data: dict[str, Any] = {"issues": {}, "pages": {}}  # noqa: RUF012 (Sphinx API)
-    data_version = 3
+    data_version = 4
 
     @property
     def issues(self) -> dict[str, IssueRecord]:
@@ -112,8 +114,8 @@ class IssuesDomain(Domain):
 
     # -- views of the archive ---------------------------------------------------
 
-    def in_date_order(self, records: Iterable[IssueRecord] | None = None) -> list[IssueRecord]:
-        return sorted(self.issues.values() if records is None else records, key=_order)
+    def in_date_order(self) -> list[IssueRecord]:
+        return sorted(self.issues.values(), key=_order)
 
     def published(self) -> list[IssueRecord]:
         """Published issues, oldest first."""

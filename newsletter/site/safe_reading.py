@@ -5,7 +5,7 @@ run by the build, report every refused construct; this module makes sure none
 of it takes effect even in a build that does not stop on warnings:
 
 1. :class:`IssueParser` reads issues with MyST's parser plus the allowlist of
-   :mod:`newsletter.allowed`, which drops refused directives, roles, raw HTML and
+   :mod:`newsletter.schema.allowed`, which drops refused directives, roles, raw HTML and
    links before MyST renders anything; and it ignores MyST's per-file settings
    in the front matter (``myst:``), through which a file could switch on
    extensions (substitutions, raw HTML images) for itself.
@@ -39,7 +39,7 @@ class IssueParser(MystParser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
-        if not is_issue(env, env.docname):
+        if not is_issue(env.docname):
             super().parse(inputstring, document)
             return
         parser = create_md_parser(env.myst_config, SphinxRenderer)
@@ -70,7 +70,7 @@ def _unsafe(node: nodes.Node) -> str | None:
 
 def sweep(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``, before Sphinx's own collectors: an issue holds no unsafe node."""
-    if not is_issue(app.env, app.env.docname):
+    if not is_issue(app.env.docname):
         return
     for node in list(doctree.findall(nodes.Element)):
         if (why := _unsafe(node)) is None:

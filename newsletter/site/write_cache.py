@@ -1,4 +1,4 @@
-"""Pages made from the issue records are rewritten only when they would change.
+"""The write cache: pages made from the issue records are rewritten only when they would change.
 
 The years, topics and search pages are not documents: they come from
 ``html-collect-pages`` handlers, and Sphinx renders every page such a handler
@@ -16,9 +16,8 @@ written is remembered in the doctree directory when the build succeeds, so a
 failed build or a missing output file always gets a fresh page: the output is
 the same as a clean build's, only written less often.
 
-A successful build of the web archive then removes the pages in ``issues/``,
-``years/`` and ``topics/`` that it did not make (:func:`sweep`): those of
-issues, years and topics that are gone, which Sphinx would leave behind.
+What this build made is also what :mod:`newsletter.site.sweep` keeps
+(:func:`pages_made`).
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 #: what was last written (page name -> digest of its inputs), kept by :func:`build_stamp`
-STAMP = "generated-pages.json"
+STAMP = "written-pages.json"
 #: the packages whose code renders a page's frame
 RENDERERS = (
     "sphinx",
@@ -87,10 +86,14 @@ def frame_digest(app: Sphinx) -> str:
         if isinstance(value, str | int | float | bool) or value is None
     }
     add("global context", json.dumps(scalars, sort_keys=True))
-    for key in ("css_files", "script_files"):  # what extensions add, with its attributes
+    # what extensions add, with its attributes: the lists every page starts from (the
+    # context's lists also hold what the page rendered last added for itself, such as the
+    # theme's DOCUMENTATION_OPTIONS.pagename script)
+    originals = {"css_files": "_orig_css_files", "script_files": "_orig_js_files"}
+    for key, original in originals.items():
         assets = [
             f"{asset} {sorted(getattr(asset, 'attributes', {}).items())}"
-            for asset in context.get(key, ())
+            for asset in getattr(builder, original, context.get(key, ()))
         ]
         add(key, "\n".join(assets))
     add("packages", _package_versions())
@@ -117,7 +120,7 @@ def build_stamp(app: Sphinx, name: str) -> Path:
     return Path(app.doctreedir) / f"newsletter-{key}-{name}"
 
 
-class GeneratedPages:
+class WrittenPages:
     """The digests of the generated pages: those of the last successful build, and this one's."""
 
     def __init__(self, app: Sphinx) -> None:
@@ -152,10 +155,10 @@ class GeneratedPages:
         self.stamp.write_text(json.dumps(self.now, indent=0, sort_keys=True), encoding="utf-8")
 
 
-def _pages(app: Sphinx) -> GeneratedPages:
-    pages = getattr(app, "newsletter_generated_pages", None)
+def _pages(app: Sphinx) -> WrittenPages:
+    pages = getattr(app, "newsletter_written_pages", None)
     if pages is None:
-        pages = app.newsletter_generated_pages = GeneratedPages(app)  # type: ignore[attr-defined]
+        pages = app.newsletter_written_pages = WrittenPages(app)  # type: ignore[attr-defined]
     return pages
 
 
@@ -164,43 +167,21 @@ def only_changed(app: Sphinx, pages: Iterable[Page]) -> Iterator[Page]:
     return _pages(app).changed(pages)
 
 
-#: the builders that write the web archive (the email builder, also HTML, has its own layout)
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
-#: the folders of the web archive in which every page is one this build makes
-OWN_FOLDERS = ("issues", "years", "topics")
-
-
-def sweep(app: Sphinx, generated: Iterable[str]) -> None:
-    """Remove the pages in :data:`OWN_FOLDERS` that this build did not make.
-
-    Such a page is the page of an issue whose file is gone (Sphinx leaves it, and
-    no longer knows it after ``-E``), of a year with no issue left, of a topic
-    taken out of the vocabulary, or another builder's layout of the same pages.
-    """
-    builder = app.builder
-    made = {Path(builder.get_outfilename(name)).resolve() for name in generated}
-    made |= {Path(builder.get_outfilename(doc)).resolve() for doc in app.env.found_docs}
-    for folder in OWN_FOLDERS:
-        root = Path(builder.outdir) / folder
-        for path in sorted(root.rglob("*"), reverse=True) if root.is_dir() else ():
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif path.suffix == ".html" and path.resolve() not in made:
-                path.unlink()
+def pages_made(app: Sphinx) -> set[str] | None:
+    """The names of every page that passed through :func:`only_changed` in this build,
+    written or not (None before the first)."""
+    pages: WrittenPages | None = getattr(app, "newsletter_written_pages", None)
+    return None if pages is None else set(pages.now)
 
 
 def remember(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: after a successful build, record what the generated pages were
-    made from, and remove the archive's pages that no longer have a source."""
-    pages: GeneratedPages | None = getattr(app, "newsletter_generated_pages", None)
-    app.newsletter_generated_pages = None  # type: ignore[attr-defined]
-    if pages is None or exception is not None:
-        return
-    pages.save()
-    if app.builder.name in SITE_BUILDERS:
-        sweep(app, pages.now)
+    """``build-finished``, after every other handler: after a successful build, record
+    what the generated pages were made from."""
+    pages: WrittenPages | None = getattr(app, "newsletter_written_pages", None)
+    app.newsletter_written_pages = None  # type: ignore[attr-defined]
+    if pages is not None and exception is None:
+        pages.save()
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("build-finished", remember)
+    app.connect("build-finished", remember, priority=900)

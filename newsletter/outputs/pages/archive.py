@@ -23,14 +23,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from newsletter.history import checkout
-from newsletter.schema import publication
+from newsletter.schema import dates, publication
+from newsletter.site import pages
 from newsletter.site.environment import domain_of, is_issue, publication_of
 from newsletter.site.records import IssueRecord
-from newsletter.site.write_cache import only_changed
+from newsletter.site.write_cache import Page, only_changed
 
-YEARS = "years/index"
-TOPICS = "topics/index"
-FEED = "feed.xml"
 RECENT_ON_HOME = 10
 
 Neighbours = tuple[tuple[str, str] | None, tuple[str, str] | None]
@@ -96,11 +94,11 @@ def entry(record: IssueRecord, pub: publication.Publication) -> dict[str, Any]:
         "long_date": record.long_date,
         "title": record.title,
         "summary": record.summary,
-        "topics": [(pub.topics[s], f"topics/{s}") for s in record.topics if s in pub.topics],
+        "topics": [(pub.topics[s], pages.topic(s)) for s in record.topics if s in pub.topics],
     }
 
 
-def archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+def archive_pages(app: Sphinx) -> Iterator[Page]:
     """The years and topics pages, from the records."""
     pub = publication_of(app.env)
     newest_first = list(reversed(domain_of(app.env).published()))
@@ -108,38 +106,40 @@ def archive_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     for record in newest_first:
         by_year.setdefault(record.date.year, []).append(record)
     yield (
-        YEARS,
+        pages.YEARS,
         {
             "title": "Archive by year",
-            "years": [(year, len(items), f"years/{year}") for year, items in by_year.items()],
+            "years": [(year, len(items), pages.year(year)) for year, items in by_year.items()],
         },
         "newsletter/years.html",
     )
     for year, items in by_year.items():
         yield (
-            f"years/{year}",
+            pages.year(year),
             {"title": f"Issues of {year}", "issues": [entry(r, pub) for r in items]},
             "newsletter/issues.html",
         )
     counts = Counter(slug for record in newest_first for slug in record.topics)
     yield (
-        TOPICS,
+        pages.TOPICS,
         {
             "title": "Topics",
-            "topics": [(name, counts[slug], f"topics/{slug}") for slug, name in pub.topics.items()],
+            "topics": [
+                (name, counts[slug], pages.topic(slug)) for slug, name in pub.topics.items()
+            ],
         },
         "newsletter/topics.html",
     )
     for slug, name in pub.topics.items():
         items = [r for r in newest_first if slug in r.topics]
         yield (
-            f"topics/{slug}",
+            pages.topic(slug),
             {"title": f"Topic: {name}", "issues": [entry(r, pub) for r in items]},
             "newsletter/issues.html",
         )
 
 
-def archive_pages_to_write(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+def archive_pages_to_write(app: Sphinx) -> Iterator[Page]:
     """``html-collect-pages``: those of :func:`archive_pages` that changed."""
     return only_changed(app, archive_pages(app))
 
@@ -155,8 +155,8 @@ def page_context(
     domain = domain_of(env)
     context["newsletter_nav"] = [
         ("Latest issues", env.config.root_doc),
-        ("Archive by year", YEARS),
-        ("Topics", TOPICS),
+        ("Archive by year", pages.YEARS),
+        ("Topics", pages.TOPICS),
     ]
     if pagename == env.config.root_doc:
         pub = publication_of(env)
@@ -166,9 +166,10 @@ def page_context(
             "latest": entry(newest_first[0], pub) if newest_first else None,
             "recent": [entry(r, pub) for r in newest_first[1 : 1 + RECENT_ON_HOME]],
             "version": version,
+            "version_date": dates.utc_minute(version.date) if version else None,
         }
         return "newsletter/home.html"
-    if is_issue(env, pagename) and pagename in domain.issues:
+    if is_issue(pagename) and pagename in domain.issues:
         before, after = domain.data["pages"].get(pagename, (None, None))
         for key, link in (("prev", before), ("next", after)):
             context[key] = (

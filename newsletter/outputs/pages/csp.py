@@ -21,6 +21,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from newsletter.site import pages
+
 #: The policy, directive by directive; ``script-src`` also gets each page's hashes.
 POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
@@ -36,9 +38,6 @@ POLICY: dict[str, tuple[str, ...]] = {
     "base-uri": ("'self'",),
     "form-action": ("'self'",),
 }
-
-#: the builders whose pages get the policy (the email edition is for mail clients)
-BUILDERS = frozenset({"html", "dirhtml"})
 
 _INLINE_SCRIPT = re.compile(
     r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(?P<code>.*?)</script\s*>", re.IGNORECASE | re.DOTALL
@@ -69,9 +68,10 @@ def with_policy(page: str) -> str:
 
 
 def wrap_renderer(app: Sphinx) -> None:
-    """``builder-inited``: every page the HTML builders render carries its policy."""
+    """``builder-inited``: every page the web archive's builders render carries its policy
+    (not the email edition's: it is for mail clients)."""
     templates = getattr(app.builder, "templates", None)
-    if app.builder.name not in BUILDERS or templates is None:
+    if app.builder.name not in pages.SITE_BUILDERS or templates is None:
         return
     render = templates.render
 

@@ -34,19 +34,21 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
-from newsletter.outputs.pages.archive import TOPICS
 from newsletter.outputs.search.bundle import BUNDLE, SearchIndexError
 from newsletter.outputs.search.pagefind import Indexing
+from newsletter.site import pages
 from newsletter.site.environment import domain_of, publication_of
 from newsletter.site.records import IssueRecord
-from newsletter.site.write_cache import SITE_BUILDERS, Page, build_stamp, only_changed
+from newsletter.site.write_cache import Page, build_stamp, only_changed
 
 logger = logging.getLogger(__name__)
 
 
 def builds_site(app: Sphinx) -> bool:
     """Whether this build writes the web archive (html or dirhtml)."""
-    return isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name in SITE_BUILDERS
+    return (
+        isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.name in pages.SITE_BUILDERS
+    )
 
 
 def disable_sphinx_search(app: Sphinx) -> None:
@@ -107,7 +109,7 @@ def _search_page(app: Sphinx) -> Iterator[Page]:
             "search_years": years,
             "search_topics": list(pub.topics.items()),
             "search_bundle": f"{BUNDLE}/pagefind.js",
-            "search_topics_page": TOPICS,
+            "search_topics_page": pages.TOPICS,
         },
         "search.html",
     )

@@ -29,13 +29,14 @@ from newsletter.outputs.search.bundle import (
     make_reproducible,
     prune_bundle,
 )
+from newsletter.site import pages
 
 #: what is not the issue's own text: the frame page.py adds (``no-search``), the
 #: heading anchors, the fixed section titles, and the publication's words around
 #: the blocks (the question's invitation and "Submit your thoughts", "Source: ...")
 EXCLUDE_SELECTORS = (
     ".no-search",
-    ".headerlink",
+    f".{pages.HEADERLINK}",
     "h2",
     ".ftw-question figcaption",
     ".ftw-question-submit",

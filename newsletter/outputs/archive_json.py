@@ -1,0 +1,55 @@
+"""``archive.json``: every published issue, for programs, with the archive's version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from newsletter.history import checkout
+from newsletter.schema import dates
+from newsletter.site import pages
+from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.records import IssueRecord
+
+FILENAME = "archive.json"
+
+
+def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
+    site = publication_of(app.env).site
+    version = checkout.version(Path(app.env.srcdir))
+    data = {
+        "title": site.title,
+        "home": site.base_url,
+        "feed": pages.site_url(app.builder, pages.FEED),
+        "version": {"commit": version.commit, "date": dates.timestamp(version.date)}
+        if version
+        else None,
+        "issues": [
+            {
+                "number": r.number,
+                "date": r.date.isoformat(),
+                "title": r.title,
+                "summary": r.summary,
+                "topics": list(r.topics),
+                "url": pages.url(app.builder, r.docname),
+                "first_published": dates.timestamp(r.published_at),
+                "last_updated": dates.timestamp(r.last_updated),
+            }
+            for r in newest_first
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def write_archive_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write archive.json."""
+    if exception is not None or app.builder.name not in pages.SITE_BUILDERS:
+        return
+    newest_first = list(reversed(domain_of(app.env).published()))
+    (Path(app.outdir) / FILENAME).write_bytes(archive_index(app, newest_first))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("build-finished", write_archive_index)

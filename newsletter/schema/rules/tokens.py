@@ -1,0 +1,199 @@
+"""How the rules see an issue's body: its tokens, sections, texts, blocks and links.
+
+What several rules need is computed here once: the body split at its H2 headings
+(:func:`body_sections`, kept on the issue), a block read by MyST's own directive parser
+(:func:`parse_block`, cached), every paragraph and heading (:func:`texts`) and every
+token (:func:`every_token`) of the body and of the bodies of its blocks, and every
+address an issue gives (:func:`links`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from myst_parser.parsers.directives import (
+    DirectiveParsingResult,
+    MarkupError,
+    parse_directive_text,
+)
+
+from newsletter.schema import markup, validators
+from newsletter.schema.blocks import BLOCK_DIRECTIVES, BlockDirective
+from newsletter.schema.issuefile import IssueFile
+from newsletter.schema.publication import Publication
+
+#: ``(line, code, message)``: what a rule yields for every problem it finds
+Finding = tuple[int, str, str]
+
+
+Rule = Callable[[IssueFile, Publication], Iterator[Finding]]
+
+_DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[^}\s]+)\}\s*(?P<argument>.*)$")
+
+
+def line_of(token: Token, default: int = 1) -> int:
+    return token.map[0] + 1 if token.map else default
+
+
+def directive_of(token: Token) -> tuple[str, str] | None:
+    """``(name, first line)`` when a fence token is a MyST directive."""
+    if token.type not in ("fence", "colon_fence"):
+        return None
+    match = _DIRECTIVE_INFO.match(token.info.strip())
+    return (match["name"], match["argument"]) if match else None
+
+
+@dataclass
+class BodySection:
+    """The tokens of one H2 section of the body."""
+
+    title: str
+    line: int
+    tokens: list[Token] = field(default_factory=list)
+
+    def count(self, thing: str) -> int:
+        if thing == "paragraph":
+            return sum(1 for t in self.tokens if t.type == "paragraph_open" and t.level == 0)
+        if thing == "link":
+            return sum(
+                1
+                for t in self.tokens
+                if t.type == "inline"
+                for child in t.children or ()
+                if child.type == "link_open"
+            )
+        return sum(1 for t in self.tokens if (d := directive_of(t)) and d[0] == thing)
+
+
+def split_sections(issue: IssueFile) -> tuple[list[Token], list[BodySection]]:
+    """The body's tokens before the first H2, and its H2 sections."""
+    preamble: list[Token] = []
+    sections: list[BodySection] = []
+    tokens = [t for t in issue.tokens if t.type != "front_matter"]
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
+            title = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
+            sections.append(BodySection(title, line_of(token)))
+        elif sections:
+            sections[-1].tokens.append(token)
+        else:
+            preamble.append(token)
+    return preamble, sections
+
+
+def body_sections(issue: IssueFile) -> tuple[list[Token], list[BodySection]]:
+    """:func:`split_sections` of the issue, made once however many rules ask."""
+    if issue.body_sections is None:
+        issue.body_sections = split_sections(issue)
+    return issue.body_sections
+
+
+@functools.lru_cache(maxsize=64)
+def read_block(
+    name: str, first_line: str, content: str, line: int
+) -> DirectiveParsingResult | MarkupError:
+    """MyST's reading of a block (read once, though several rules look at each block)."""
+    try:
+        return parse_directive_text(BLOCK_DIRECTIVES[name], first_line, content, line=line)
+    except MarkupError as error:
+        return error
+
+
+def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
+    """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
+    found = directive_of(token)
+    if not found or found[0] not in BLOCK_DIRECTIVES:
+        return None
+    parsed = read_block(*found, token.content, line_of(token))
+    if isinstance(parsed, MarkupError):
+        return None
+    return BLOCK_DIRECTIVES[found[0]], parsed
+
+
+@functools.lru_cache(maxsize=64)
+def parse_body(text: str) -> list[Token]:
+    return markup.markdown_parser().parse(text)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph, list item or heading of the body, or of a block's body."""
+
+    line: int
+    #: ``paragraph_open`` or ``heading_open``
+    kind: str
+    inline: Token
+
+    def line_of(self, child: Token) -> int:
+        """The line of one of the inline token's children (each line break is one line)."""
+        breaks = 0
+        for other in self.inline.children or ():
+            if other is child:
+                break
+            breaks += other.type in ("softbreak", "hardbreak")
+        return self.line + breaks
+
+
+def texts(tokens: list[Token], first_line: int = 1, depth: int = 0) -> Iterator[Text]:
+    """Every paragraph and heading of ``tokens`` (whose line 1 is ``first_line``), and of
+    the bodies of the blocks among them, which are Markdown too."""
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index and token.map:
+            kind = tokens[index - 1].type
+            yield Text(first_line + token.map[0], kind, token)
+        elif depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
+            parsed = block[1]
+            start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+            yield from texts(parse_body("\n".join(parsed.body)), start, depth + 1)
+
+
+def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1) -> int:
+    """The line of ``needle`` within a block token's lines (its first line if absent);
+    ``first_line`` is the file's line of the token's line 1 (a block body's tokens)."""
+    start = first_line - 1
+    if token.map:
+        lines = issue.text.splitlines()
+        for number in range(start + token.map[0], min(start + token.map[1], len(lines))):
+            if needle and needle in lines[number]:
+                return number + 1
+    return line_of(token) + start
+
+
+def every_token(issue: IssueFile) -> Iterator[tuple[Token, int]]:
+    """Every block token of the body, and of the bodies of its blocks (Markdown too), with
+    the file's line of the token's line 1: rules about links and markup see them all."""
+
+    def walk(tokens: list[Token], first_line: int, depth: int) -> Iterator[tuple[Token, int]]:
+        for token in tokens:
+            yield token, first_line
+            if depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
+                parsed = block[1]
+                start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+                yield from walk(parse_body("\n".join(parsed.body)), start, depth + 1)
+
+    yield from walk([t for t in issue.tokens if t.type != "front_matter"], 1, 0)
+
+
+def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
+    """``(line, url, kind)`` of every link, image and block ``:source:``/``:submit:``."""
+    for token, first in every_token(issue):
+        for child in token.children or ():
+            if child.type == "link_open":
+                url = str(child.attrs.get("href", ""))
+                yield (inline_line(issue, token, url, first), url, "link")
+            elif child.type == "image":
+                url = str(child.attrs.get("src", ""))
+                yield (inline_line(issue, token, url, first), url, "image")
+        found = directive_of(token)
+        if found and found[0] in BLOCK_DIRECTIVES:
+            for offset, text in enumerate(token.content.splitlines(), 1):
+                match = re.match(r"^\s*:(source|submit):\s*(\S+)", text)
+                if match:
+                    url = match[2]
+                    if match[1] == "submit" and validators.is_email(url):
+                        url = f"mailto:{url}"
+                    yield (line_of(token) + first - 1 + offset, url, f":{match[1]}:")

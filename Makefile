@@ -1,5 +1,6 @@
 # Focus This Week: every target sets up what it needs (the virtual environment
-# in .venv/ is created from pyproject.toml on first use and whenever it changes).
+# in .venv/ is created from pyproject.toml on first use and whenever it changes, with
+# the exact versions of constraints.txt: make lock updates them).
 
 PYTHON   ?= python3
 VENV     := .venv
@@ -9,17 +10,30 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test check lint format bench clean new serve email chromium hooks
+.PHONY: help html test check lint format bench clean new serve email chromium hooks lock
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
+
+# constraints.txt: every package's exact version, as a fresh environment installs what
+# pyproject.toml allows today. Every make target and CI install these versions.
+LOCK_VENV := _build/lock-venv
+lock: ## Update constraints.txt to the newest versions pyproject.toml allows (then make test)
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet -e '.[test]'
+	( echo '# Written by make lock: the versions a fresh environment installs from pyproject.toml.'; \
+	  echo '# Every make target and CI install exactly these (pip install -c constraints.txt).'; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable ) > constraints.txt
+	rm -rf $(LOCK_VENV)
 
 # The web's own checkers for make test (Nu Html Checker, axe-core), from package.json.
 NODE_STAMP := node_modules/.installed
@@ -58,9 +72,10 @@ serve: $(STAMP) ## Preview on http://127.0.0.1:$(PORT)/, rebuilding and reloadin
 hooks: $(STAMP) ## Run ruff and the checker on every commit (installs the git pre-commit hook)
 	$(BIN)/pre-commit install
 
-lint: $(STAMP) ## Lint and format-check the Python code with ruff
+lint: $(STAMP) ## Lint and format-check the Python code with ruff; check the import contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .

@@ -6,7 +6,7 @@ For a synthetic archive of N issues (:mod:`benchmarks.generate`) this builds
 
 ours
     this repository's project: the Pagefind index written at the end of the build
-    (``newsletter/search.py``) and the search page ``search.html`` (``_static/search.js``);
+    (``newsletter/outputs/search/``) and the search page ``search.html`` (``_static/search.js``);
 plain
     the same issues as a plain Sphinx + sphinx-book-theme project with a global toctree
     (:func:`benchmarks.run.make_plain`), searched by the theme's stock Sphinx search;
@@ -103,7 +103,7 @@ def build(src: Path, out: Path, *options: str) -> float:
 
 
 def index_time(site: Path) -> float:
-    """Seconds to index the built ``site`` again, as the build does (newsletter.search)."""
+    """Seconds to index the built ``site`` again, as the build does (newsletter.outputs.search)."""
     from newsletter.outputs import search
 
     pages = sorted(p.relative_to(site).as_posix() for p in (site / "issues").glob("*/*.html"))

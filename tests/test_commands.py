@@ -34,7 +34,7 @@ from .conftest import ROOT
 
 DOCS = ("README.md", "CONTRIBUTING.md")
 #: what ``make -n`` needs to read the Makefile: it and the files its rules depend on
-MAKE_FILES = ("Makefile", "pyproject.toml", "package.json", "package-lock.json")
+MAKE_FILES = ("Makefile", "pyproject.toml", "constraints.txt", "package.json", "package-lock.json")
 #: the virtual environment's own programs, there before any package is installed
 VENV_PROGRAMS = {"python", "python3", "pip", "pip3"}
 #: our own packages, run with ``.venv/bin/python -m NAME``

@@ -417,6 +417,76 @@ def test_text_part_ends_with_the_archive_feed_and_unsubscribe(text: str, pub) ->
     )
 
 
+#: what else an issue may hold that plain text must still show: a code block, an image,
+#: a table, lists
+FORMS = """A brief of the week.
+
+```
+tariff = 0.25 * value  # the rate of 1 August
+```
+
+![A chart of the tariffs by month](https://example.org/chart.png)
+
+| Country | Tariff | What the tariff covers |
+|---|---|---|
+| China | 25% | Steel, aluminium, electric vehicles, batteries, solar cells and semiconductors |
+| Canada | 10% | Energy and potash |
+
+- A first point, long enough to be wrapped over two lines of the text part of this email.
+- A second point.
+
+1. First.
+2. Second."""
+
+
+@pytest.fixture(scope="module")
+def forms_text(tmp_path_factory) -> str:
+    """The text part of a draft holding :data:`FORMS`."""
+    src = project(tmp_path_factory.mktemp("forms"))
+    write_second(src, status="draft", brief=FORMS)
+    out = build_email(src, src.parent / "out", "-D", "newsletter_email_issue=2026-01-30")
+    return (out / "2026-01-30.txt").read_text(encoding="utf-8")
+
+
+def link_number(text: str, url: str) -> str:
+    found = re.search(rf"^\[(\d+)\] {re.escape(url)}$", text, re.MULTILINE)
+    assert found, f"{url} is not among the links"
+    return found[1]
+
+
+def test_text_part_keeps_a_code_block_as_written(forms_text: str) -> None:
+    assert "\n   tariff = 0.25 * value  # the rate of 1 August\n" in forms_text
+
+
+def test_text_part_shows_an_image_by_its_alt_text(forms_text: str) -> None:
+    number = link_number(forms_text, "https://example.org/chart.png")
+    assert f"\n[image: A chart of the tariffs by month] [{number}]\n" in forms_text
+
+
+def test_text_part_draws_a_table_within_72_columns(forms_text: str) -> None:
+    table = [line for line in forms_text.splitlines() if line.startswith(("+", "|"))]
+    assert table[0].startswith("+-") and table[0].endswith("-+")
+    assert re.fullmatch(r"\| Country +\| Tariff +\| What the tariff covers +\|", table[1])
+    assert table[2].startswith("|=")
+    assert all(len(line) <= 72 for line in table)
+    assert all(len(line) == len(table[0]) for line in table)
+    rows = " ".join(line.strip("|+ -") for line in table)
+    for word in ("China", "25%", "semiconductors", "Canada", "10%", "potash"):
+        assert word in rows
+
+
+def test_text_part_writes_lists(forms_text: str) -> None:
+    assert (
+        "\n* A first point, long enough to be wrapped over two lines of the text\n"
+        "  part of this email.\n* A second point.\n\n1. First.\n2. Second.\n"
+    ) in forms_text
+
+
+def test_text_part_with_every_form_is_72_columns_wide(forms_text: str) -> None:
+    for line in forms_text.splitlines():
+        assert len(line) <= 72 or "https://" in line, line
+
+
 # -- the message ---------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from sphinx.application import Sphinx
 from newsletter.history import checkout
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.environment import file_writer, publication_of
 from newsletter.site.records import IssueRecord
 
 FILENAME = "archive.json"
@@ -43,13 +43,5 @@ def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def write_archive_index(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write archive.json."""
-    if exception is not None or app.builder.name not in pages.SITE_BUILDERS:
-        return
-    newest_first = list(reversed(domain_of(app.env).published()))
-    (Path(app.outdir) / FILENAME).write_bytes(archive_index(app, newest_first))
-
-
 def setup(app: Sphinx) -> None:
-    app.connect("build-finished", write_archive_index)
+    app.connect("build-finished", file_writer(FILENAME, archive_index))

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.environment import domain_of, file_writer, publication_of
 from newsletter.site.records import IssueRecord
 
 FEED_ENTRIES = 20
@@ -101,14 +101,6 @@ def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_feed(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write feed.xml."""
-    if exception is not None or app.builder.name not in pages.SITE_BUILDERS:
-        return
-    newest_first = list(reversed(domain_of(app.env).published()))
-    (Path(app.outdir) / pages.FEED).write_bytes(atom_feed(app, newest_first))
-
-
 def setup(app: Sphinx) -> None:
     app.connect("html-page-context", keep_body)
-    app.connect("build-finished", write_feed)
+    app.connect("build-finished", file_writer(pages.FEED, atom_feed))

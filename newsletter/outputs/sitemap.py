@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from sphinx.application import Sphinx
 
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.environment import file_writer, publication_of
 from newsletter.site.records import IssueRecord
 
+FILENAME = "sitemap.xml"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -40,13 +40,5 @@ def sitemap(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write sitemap.xml."""
-    if exception is not None or app.builder.name not in pages.SITE_BUILDERS:
-        return
-    newest_first = list(reversed(domain_of(app.env).published()))
-    (Path(app.outdir) / "sitemap.xml").write_bytes(sitemap(app, newest_first))
-
-
 def setup(app: Sphinx) -> None:
-    app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", file_writer(FILENAME, sitemap))

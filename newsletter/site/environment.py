@@ -7,12 +7,15 @@ modules :func:`newsletter.extension.setup` wires never import back from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from newsletter.schema import files, publication
-from newsletter.site.records import IssuesDomain
+from newsletter.site import pages
+from newsletter.site.records import IssueRecord, IssuesDomain
 
 
 def domain_of(env: BuildEnvironment) -> IssuesDomain:
@@ -25,3 +28,22 @@ def publication_of(env: BuildEnvironment) -> publication.Publication:
 
 def is_issue(docname: str) -> bool:
     return bool(files.PATH_PATTERN.search(f"/{docname}.md"))
+
+
+def newest_first(env: BuildEnvironment) -> list[IssueRecord]:
+    """The published issues, newest first: what the feed, the sitemap and
+    ``archive.json`` list."""
+    return list(reversed(domain_of(env).published()))
+
+
+def file_writer(
+    filename: str, render: Callable[[Sphinx, list[IssueRecord]], bytes]
+) -> Callable[[Sphinx, Exception | None], None]:
+    """A ``build-finished`` handler that writes ``filename`` at the root of the web archive
+    from the published issues, newest first, after a successful build."""
+
+    def write(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None and app.builder.name in pages.SITE_BUILDERS:
+            (Path(app.outdir) / filename).write_bytes(render(app, newest_first(app.env)))
+
+    return write

@@ -13,6 +13,7 @@ table cells; Outlook.com and Yahoo drop ``<figure>``); the dark palette
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
@@ -25,6 +26,30 @@ BOXED = ("ftw-draft", "ftw-corrections", "ftw-closing")
 MARKS = ("ogsc", "ogsb")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _boxed(kind: str) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The visitor and departure of ``kind`` nodes (paragraph, container): HTML5's, in a
+    box when the node has a class of :data:`BOXED`."""
+    visit_html, depart_html = (
+        getattr(HTML5Translator, f"visit_{kind}"),
+        getattr(HTML5Translator, f"depart_{kind}"),
+    )
+
+    def box_of(node: nodes.Element) -> str | None:
+        return next((c for c in BOXED if c in node["classes"]), None)
+
+    def visit(self: EmailTranslator, node: nodes.Element) -> None:
+        if name := box_of(node):
+            self.open_box(name, f"{name}-box")
+        visit_html(self, node)
+
+    def depart(self: EmailTranslator, node: nodes.Element) -> None:
+        depart_html(self, node)
+        if box_of(node):
+            self.close_box()
+
+    return visit, depart
 
 
 class EmailTranslator(HTML5Translator):
@@ -93,30 +118,9 @@ class EmailTranslator(HTML5Translator):
         if self._ruled(node):
             self.close_box()
 
-    # the boxed notices and the closing
-    @staticmethod
-    def _boxed(node: nodes.Element) -> str | None:
-        return next((c for c in BOXED if c in node["classes"]), None)
-
-    def visit_paragraph(self, node: nodes.paragraph) -> None:
-        if name := self._boxed(node):
-            self.open_box(name, f"{name}-box")
-        super().visit_paragraph(node)
-
-    def depart_paragraph(self, node: nodes.paragraph) -> None:
-        super().depart_paragraph(node)
-        if self._boxed(node):
-            self.close_box()
-
-    def visit_container(self, node: nodes.container) -> None:
-        if name := self._boxed(node):
-            self.open_box(name, f"{name}-box")
-        super().visit_container(node)
-
-    def depart_container(self, node: nodes.container) -> None:
-        super().depart_container(node)
-        if self._boxed(node):
-            self.close_box()
+    # the boxed notices and the closing: paragraphs and containers of a class in BOXED
+    visit_paragraph, depart_paragraph = _boxed("paragraph")
+    visit_container, depart_container = _boxed("container")
 
 
 def dark_style(css: str) -> str:

@@ -4,7 +4,7 @@
 (code blocks, image alt text, tables and lists as Sphinx writes them) with what an
 email's plain text needs besides:
 
-- lines wrapped at :data:`WIDTH` (72) columns;
+- lines wrapped at :data:`WIDTH` (72) columns, tables too;
 - every web link a numbered reference, ``text [1]``, each address numbered once and
   listed at the end (an image's address too, after its alt text);
 - the issue's own title in capitals over ``=``, its sections over ``-``;
@@ -25,11 +25,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
+from docutils.utils import column_width
 from sphinx.writers.text import TextTranslator, TextWrapper
 
 WIDTH = 72
 #: how far the quoted words stand in
 QUOTE_INDENT = 4
+#: a table's column is never wrapped narrower
+MIN_COLUMN = 8
 #: around the figure of a stat block
 FIGURE_MARKS = (">> ", " <<")
 
@@ -97,6 +100,21 @@ class EmailTextTranslator(TextTranslator):
         self.add_text("=" * (WIDTH - sum(self.stateindent)))
         self.end_state()
         raise nodes.SkipNode
+
+    # -- tables: as Sphinx draws them, each column as wide as it needs within 72 ------------
+
+    def depart_table(self, node: nodes.Element) -> None:
+        table = self.table
+        widths = [1] * len(table.colwidth)
+        for cell in table.cells:
+            if cell.colspan == 1 and cell.col is not None:
+                lines = cell.text.splitlines() or [""]
+                widths[cell.col] = max(widths[cell.col], *map(column_width, lines))
+        budget = WIDTH - sum(self.stateindent) - 3 * len(widths) - 1  # (borders and padding)
+        while sum(widths) > budget and max(widths) > MIN_COLUMN:
+            widths[widths.index(max(widths))] -= 1  # the widest column wraps first
+        table.colwidth = widths
+        super().depart_table(node)
 
     # -- titles ------------------------------------------------------------------
 

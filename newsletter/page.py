@@ -114,7 +114,7 @@ def page_meta(
     if record is None:
         return
     site = publication_of(app.env).site
-    url = site.base_url + app.builder.get_target_uri(pagename)
+    url = pages.url(app.builder, pagename)
     tags = {
         "description": record.summary,
         "og:type": "article",
@@ -140,7 +140,6 @@ def page_meta(
         for key, value in tags.items()
     )
     context["metatags"] = context.get("metatags", "") + markup
-    context["newsletter_issue"] = record
 
 
 def setup(app: Sphinx) -> None:

@@ -407,7 +407,7 @@ def test_auto_without_git(repo: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is needed")
 def test_make_check_applies_the_frozen_rule(repo: Path) -> None:
     """What ``make check`` runs fails on an uncommitted edit of a published issue on main."""
-    for name in ("Makefile", "pyproject.toml"):
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
         shutil.copy(ROOT / name, repo / name)
     commands = {}
     for paths in ("", ISSUE):

@@ -36,6 +36,9 @@ class IssueFile:
     #: the body split at its H2 headings, made once for every rule that needs it
     #: (:func:`newsletter.schema.rules.tokens.body_sections`)
     body_sections: Any = field(default=None, repr=False, compare=False)
+    #: every block token of the body and of its blocks' bodies, with their first lines
+    #: (:func:`newsletter.schema.rules.tokens.every_token`)
+    walked: Any = field(default=None, repr=False, compare=False)
 
     def problem(self, line: int, code: str, message: str) -> None:
         """Record a problem; its message is kept to one line of reasonable length."""

@@ -40,6 +40,8 @@ def markdown_parser() -> MarkdownIt:
     as the build reads issues: :func:`newsletter.schema.allowed.accept_every_link`)."""
     parser = create_md_parser(parser_config(), RendererHTML)
     parser.validateLink = allowed.accept_every_link
+    # MyST counts the words of every parse for its substitutions; no rule reads the count
+    parser.core.ruler.disable("wordcount")
     return parser
 
 

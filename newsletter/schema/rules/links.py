@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 from newsletter.schema import allowed, validators
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
-from newsletter.schema.rules.tokens import Finding, every_token, inline_line, links, texts
+from newsletter.schema.rules.tokens import Finding, every_token, inline_line, issue_texts, links
 
 
 def _tracking(url: str, patterns: tuple[str, ...]) -> list[str]:
@@ -81,8 +81,7 @@ _BARE_ADDRESS = re.compile(r"(?<![@.])\b(?:https?://|www\.\w)[^\s<>]*", re.IGNOR
 
 def addresses_are_links(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """An address written as text is shown as text (MyST's linkify is not enabled)."""
-    body = [t for t in issue.tokens if t.type != "front_matter"]
-    for text in texts(body):
+    for text in issue_texts(issue):
         depth = 0
         for child in text.inline.children or ():
             depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)

@@ -20,6 +20,7 @@ from newsletter.schema.rules.tokens import (
     Finding,
     Text,
     body_sections,
+    issue_texts,
     line_of,
     texts,
 )
@@ -86,8 +87,7 @@ def salutation_and_closing_are_not_typed(issue: IssueFile, pub: Publication) -> 
     """They are the same in every issue and added from publication.toml: typed, they show twice."""
     if not issue.front_matter_closed:
         return
-    body = [t for t in issue.tokens if t.type != "front_matter"]
-    for text in texts(body):
+    for text in issue_texts(issue):
         which = boilerplate(text, pub)
         if which == "salutation":
             yield (

@@ -163,9 +163,10 @@ def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1
     return line_of(token) + start
 
 
-def every_token(issue: IssueFile) -> Iterator[tuple[Token, int]]:
+def every_token(issue: IssueFile) -> list[tuple[Token, int]]:
     """Every block token of the body, and of the bodies of its blocks (Markdown too), with
-    the file's line of the token's line 1: rules about links and markup see them all."""
+    the file's line of the token's line 1: rules about links and markup see them all.
+    Walked once per issue, however many rules ask."""
 
     def walk(tokens: list[Token], first_line: int, depth: int) -> Iterator[tuple[Token, int]]:
         for token in tokens:
@@ -175,7 +176,17 @@ def every_token(issue: IssueFile) -> Iterator[tuple[Token, int]]:
                 start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
                 yield from walk(parse_body("\n".join(parsed.body)), start, depth + 1)
 
-    yield from walk([t for t in issue.tokens if t.type != "front_matter"], 1, 0)
+    if issue.walked is None:
+        issue.walked = list(walk([t for t in issue.tokens if t.type != "front_matter"], 1, 0))
+    return issue.walked
+
+
+def issue_texts(issue: IssueFile) -> Iterator[Text]:
+    """:func:`texts` of the whole body, from :func:`every_token`'s one walk."""
+    walked = every_token(issue)
+    for index, (token, first) in enumerate(walked):
+        if token.type == "inline" and index and token.map:
+            yield Text(first + token.map[0], walked[index - 1][0].type, token)
 
 
 def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:

@@ -39,7 +39,13 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "show_toc_level": 1,
+    # one search entry point: the sidebar's field on wide screens, the article header's
+    # button on phones (not a second field in a top bar)
+    "navbar_persistent": [],
+    "primary_sidebar_end": [],  # no advertisement slot
+    "back_to_top_button": False,  # ours, with an inline icon (_templates/layout.html)
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "archive-nav.html"]}
 html_show_sourcelink = False
 html_copy_source = False
+html_use_index = False  # no empty genindex.html, no <link rel="index">

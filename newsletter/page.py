@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from docutils import nodes
@@ -109,37 +110,67 @@ def revision_line(app: Sphinx, docname: str, record: IssueRecord) -> nodes.parag
 def page_meta(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """``html-page-context``: sharing metadata of an issue; drafts are not indexed."""
-    record = domain_of(app.env).issues.get(pagename)
-    if record is None:
-        return
+    """``html-page-context``: the description and sharing tags of every page.
+
+    An issue is described by its summary and shared as an article; the archive's other
+    pages (home, years, topics, search) by the publication's description (``[site]
+    description`` in ``publication.toml``) as the website. Drafts are not indexed, and
+    neither is the search page. Docutils' own viewport tag goes: the layout has one.
+    """
     site = publication_of(app.env).site
+    record = domain_of(app.env).issues.get(pagename)
     url = pages.url(app.builder, pagename)
-    tags = {
-        "description": record.summary,
-        "og:type": "article",
+    title = html.unescape(re.sub(r"<[^>]+>", "", str(context.get("title") or "")))
+    common = {
         "og:site_name": site.title,
-        "og:title": record.title,
-        "og:description": record.summary,
         "og:url": url,
-        "article:published_time": dates.timestamp(record.published_at),
-        **(
-            {"article:modified_time": dates.timestamp(record.updated_at)}
-            if record.updated_at
-            else {}
-        ),
-        "twitter:card": "summary",
-        "twitter:title": record.title,
-        "twitter:description": record.summary,
+        "og:image": site.base_url + SHARING_IMAGE,
     }
-    if not record.published:
-        tags = {"robots": "noindex"}
+    if record is not None:
+        tags = {
+            "description": record.summary,
+            "og:type": "article",
+            "og:title": record.title,
+            "og:description": record.summary,
+            **common,
+            "article:published_time": dates.timestamp(record.published_at),
+            **(
+                {"article:modified_time": dates.timestamp(record.updated_at)}
+                if record.updated_at
+                else {}
+            ),
+            "twitter:card": "summary",
+            "twitter:title": record.title,
+            "twitter:description": record.summary,
+        }
+        if not record.published:
+            tags = {"robots": "noindex"}
+    else:
+        title = title if title and title != site.title else site.title
+        tags = {
+            **({"robots": "noindex"} if pagename == "search" else {}),
+            "description": site.description,
+            "og:type": "website",
+            "og:title": title,
+            "og:description": site.description,
+            **common,
+            "twitter:card": "summary",
+            "twitter:title": title,
+            "twitter:description": site.description,
+        }
     markup = "".join(
         f"<meta {'property' if ':' in key and not key.startswith('twitter') else 'name'}="
         f'"{key}" content="{html.escape(value)}">\n'
         for key, value in tags.items()
     )
-    context["metatags"] = context.get("metatags", "") + markup
+    docutils_tags = _VIEWPORT.sub("", context.get("metatags", ""))
+    context["metatags"] = docutils_tags + markup
+
+
+#: the image shared with a page (the publication's icon), relative to the site's address
+SHARING_IMAGE = "_static/apple-touch-icon.png"
+#: docutils writes a viewport tag into every document's head; the layout writes its own
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
 
 
 def setup(app: Sphinx) -> None:

@@ -5,11 +5,16 @@ built page, and the browser."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gzip as gzip_module
+import http.server
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -317,23 +322,51 @@ def browser():
         yield launched
 
 
+#: what a static host compresses with gzip (Pagefind's index files come compressed already)
+COMPRESSED_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+
+
 class served:
-    """``with served(folder) as base_url:``: a static file server on 127.0.0.1."""
+    """``with served(folder) as base_url:``: a static file server on 127.0.0.1.
 
-    def __init__(self, folder: Path) -> None:
-        import functools
-        import http.server
+    ``gzip=True`` compresses text (HTML, CSS, scripts, JSON, SVG, XML) for a client that
+    accepts it, as static hosts do: what readers download is measured that way.
+    """
 
+    def __init__(self, folder: Path, *, gzip: bool = False) -> None:
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
-        handler = functools.partial(Quiet, directory=str(folder))
+        class Compressing(Quiet):
+            def send_head(self):  # type: ignore[no-untyped-def]
+                path = Path(self.translate_path(self.path))
+                if path.is_dir() and self.path.split("?")[0].endswith("/"):
+                    path = path / "index.html"
+                kind = self.guess_type(str(path))
+                accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+                if not (accepts and path.is_file() and kind.startswith(COMPRESSED_TYPES)):
+                    return super().send_head()
+                body = gzip_module.compress(path.read_bytes(), compresslevel=6, mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Vary", "Accept-Encoding")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+
+        handler = functools.partial(Compressing if gzip else Quiet, directory=str(folder))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
     def __enter__(self) -> str:
-        import threading
-
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pydata_sphinx_theme
 import pytest
 
+from newsletter import theme_css
+
 from .conftest import SEED, copy_project, seed_sentences, sphinx_build, visible_text
 
 
@@ -50,25 +52,25 @@ def test_salutation_and_closing_come_from_the_publication(seed_page: str) -> Non
     assert text.index("We want to hear from you!") < text.index("Prepared by China-US Focus")
 
 
-def test_pages_load_the_themes_assets_but_not_its_icon_script(seed_page: str) -> None:
-    """_templates/static/webpack-macros.html takes the theme's own macros (so their
-    digests follow theme upgrades) and drops only the 1.5 MB icon library script."""
+def test_pages_load_the_themes_scripts_and_its_cut_stylesheet(site: Path, seed_page: str) -> None:
+    """_templates/static/webpack-macros.html takes the theme's own macros (so the scripts'
+    digests follow theme upgrades), drops the 1.5 MB icon library script, and links one
+    stylesheet in place of the theme's two: newsletter/theme_css.py's cut of them, with
+    the digest of its content. No icon font is linked, drawn or shipped."""
     original = (
         Path(pydata_sphinx_theme.__file__).parent
         / "theme/pydata_sphinx_theme/static/webpack-macros.html"
     ).read_text(encoding="utf-8")
     digest = re.search(r"\?digest=(\w+)", original)
     assert digest and "fontawesome.js" in original
+    css = (site / theme_css.OUTPUT).read_text(encoding="utf-8")
     assets = re.findall(r'(?:href|src)="([^"]+\?digest=\w+)"', seed_page)
     assert [a.rsplit("/", 1)[1] for a in assets] == [
-        f"{name}?digest={digest[1]}"
-        for name in (
-            "theme.css",
-            "pydata-sphinx-theme.css",
-            "bootstrap.js",
-            "pydata-sphinx-theme.js",
-            "bootstrap.js",
-            "pydata-sphinx-theme.js",
-        )
+        f"newsletter-theme.css?digest={theme_css.digest(css)}",
+        *(f"{name}?digest={digest[1]}" for name in ("bootstrap.js", "pydata-sphinx-theme.js") * 2),
     ]
-    assert "fontawesome" not in seed_page
+    assert "fontawesome" not in seed_page and "fa-solid" not in seed_page
+    assert '<svg class="ftw-icon' in seed_page
+    assert "@font-face" not in css and "webfonts" not in css
+    assert not (site / "_static" / "vendor" / "fontawesome").exists()
+    assert not list((site / "_static" / "scripts").glob("fontawesome*"))

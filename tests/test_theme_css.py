@@ -1,0 +1,236 @@
+"""The theme's stylesheet cut to what the archive's pages can use (newsletter/theme_css.py).
+
+The cut is read rule by rule here; the browser then shows that it changes nothing on the
+pages: every element of the home page, an issue, a year and the search page, at a phone's
+and a desktop's width, in light and dark mode, with the menus, the search dialog and the
+sidebars open, has exactly the computed style it has with the theme's whole stylesheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydata_sphinx_theme
+import pytest
+
+from newsletter import theme_css
+
+from .conftest import copy_project, served, sphinx_build, write_issue
+
+KNOWN = {"used", "also-used", "menu", "btn"}
+
+
+def cut(css: str) -> str:
+    return theme_css.cut(css, KNOWN)
+
+
+@pytest.mark.parametrize(
+    ("css", "kept"),
+    [
+        (".used{color:red}", ".used{color:red}"),
+        (".unused{color:red}", ""),
+        # a rule stays with the selectors that can match
+        (".unused,.used>a,#unused{color:red}", ".used>a{color:red}"),
+        ("a,p{margin:0}", "a,p{margin:0}"),  # elements are always kept
+        ("[data-theme=dark] .used{color:red}", "[data-theme=dark] .used{color:red}"),
+        # what is inside :not(), :is(), :has() and [..] is not required
+        ("a:not(.unused){color:red}", "a:not(.unused){color:red}"),
+        (".used:is(.unused,.x) b{color:red}", ".used:is(.unused,.x) b{color:red}"),
+        ('a[href$=".unused"]{color:red}', 'a[href$=".unused"]{color:red}'),
+        (".used:hover,.used::after{color:red}", ".used:hover,.used::after{color:red}"),
+        # grouping at-rules keep what they hold, and go when it is all gone
+        (
+            "@media (min-width:960px){.used{x:1}.unused{x:2}}",
+            "@media (min-width:960px){.used{x:1}}",
+        ),
+        ("@media print{.unused{x:2}}", ""),
+        (
+            "@supports (display:grid){@media print{.menu{x:1}}}",
+            "@supports (display:grid){@media print{.menu{x:1}}}",
+        ),
+        ("@keyframes spin{0%{x:1}to{x:2}}", "@keyframes spin{0%{x:1}to{x:2}}"),
+        ('@charset "UTF-8";.used{x:1}', '@charset "UTF-8";\n.used{x:1}'),
+        # Font Awesome goes: its fonts, and every selector naming one of its classes
+        ('@font-face{font-family:"Font Awesome 7 Free";src:url(x.woff2)}', ""),
+        (
+            "@font-face{font-family:Other;src:url(o.woff2)}",
+            "@font-face{font-family:Other;src:url(o.woff2)}",
+        ),
+        (".btn .fa-solid,.fa,.fas,.btn{x:1}", ".btn{x:1}"),
+        # strings, comments and escapes do not end a rule
+        ('.used:after{content:"}{,"}/* } */.menu{x:1}', '.used:after{content:"}{,"}\n.menu{x:1}'),
+        (r".also-used\:x,.also\-used{x:1}", r".also\-used{x:1}"),
+    ],
+)
+def test_the_cut_keeps_what_can_match(css: str, kept: str) -> None:
+    assert cut(css) == kept
+
+
+def test_a_class_named_in_a_template_or_script_is_known(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text('<p class="ftw-x {{ other }}">', encoding="utf-8")
+    (tmp_path / "code.js").write_text('el.classList.add("is-open")', encoding="utf-8")
+    found = theme_css.words([tmp_path / "page.html", tmp_path / "code.js"])
+    assert {"ftw-x", "is-open", "other"} <= found
+
+
+def all_named(css: str) -> set[str]:
+    """Every class and id the selectors of ``css`` name, in at-rules too."""
+    found: set[str] = set()
+    for prelude, body in theme_css.parse(css):
+        if body is not None and prelude.startswith("@"):
+            found |= all_named(body) if not prelude.startswith("@font-face") else set()
+        elif body is not None:
+            found |= {name for s in theme_css.selectors(prelude) for name in theme_css.named(s)}
+    return found
+
+
+def test_the_themes_stylesheet_is_read_whole() -> None:
+    """Every rule of the theme's own stylesheet is read: with every class it names known,
+    only Font Awesome goes."""
+    source = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
+    ).read_text(encoding="utf-8")
+    assert len(list(theme_css.parse(source))) > 1000
+    whole = theme_css.cut(source, all_named(source))
+    assert "Font Awesome 7 Free" in source and "@font-face" not in whole
+    assert ".fa-magnifying-glass" in source and ".fa-magnifying-glass" not in whole
+    assert ".bd-sidebar-primary" in whole and "html[data-theme=dark]" in whole
+    assert 0.7 * len(source) < len(whole) < len(source)
+
+
+# -- in the browser: the cut changes no computed style --------------------------------------
+
+#: every computed property of every element of the page (and of its ::before and ::after
+#: when drawn): per element, its name and a hash of its properties and their values (the
+#: properties themselves would be megabytes per page); window.__styles keeps them
+STYLES = """() => {
+  const hash = (text) => {  // FNV-1a, 32 bits
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return (h >>> 0).toString(16);
+  };
+  const describe = (style) => Array.from(style, (p) => p + ':' + style.getPropertyValue(p)).sort().join(';');
+  window.__styles = [document.documentElement, ...document.body.querySelectorAll('*')].map((element) => {
+    const parts = [describe(getComputedStyle(element))];
+    for (const pseudo of ['::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      if (style.content !== 'none' && style.content !== 'normal') parts.push(pseudo + '{' + describe(style) + '}');
+    }
+    const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+      + [...element.classList].map((c) => '.' + c).join('');
+    return [name, parts.join(' ')];
+  });
+  return window.__styles.map(([name, text]) => name + ' ' + hash(text));
+}"""
+
+#: the theme's whole stylesheets, as the theme links them (theme.css @imports basic.css)
+WHOLE = '<link href="{up}_whole/basic.css" rel="stylesheet">' + (
+    '<link href="{up}_whole/pydata-sphinx-theme.css" rel="stylesheet">'
+)
+#: no transition or animation: a style is read when it is reached, not half-way
+STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("theme-css")
+    src = copy_project(tmp / "src", seed=True)
+    for number in (3, 5):  # the seed issue (23 January) between two others
+        write_issue(src, number)
+    out = tmp / "out"
+    result = sphinx_build(src, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the theme's whole stylesheets, which the build does not link, for comparison
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
+    (out / "_whole").mkdir()
+    (out / "_whole" / "pydata-sphinx-theme.css").write_bytes(
+        (theme / "styles/pydata-sphinx-theme.css").read_bytes()
+    )
+    (out / "_whole" / "basic.css").write_bytes((out / "_static" / "basic.css").read_bytes())
+    return out
+
+
+def styles(page) -> list[str]:
+    page.mouse.move(1, 899)  # hovering nothing, so that no tooltip shows
+    page.wait_for_timeout(50)
+    return page.evaluate(STYLES)
+
+
+def states(page, width: int, interactive: bool) -> list[tuple[str, list[str]]]:
+    """The page's styles as loaded; if ``interactive``, also with the light/dark menu open,
+    with the search dialog open, on a phone with each sidebar open, and scrolled down."""
+    page.wait_for_load_state("load")
+    if "search.html" in page.url:
+        page.wait_for_selector('#ftw-search[aria-busy="false"]')
+    page.add_style_tag(content=STILL)
+    found = [("loaded", styles(page))]
+    if not interactive:
+        return found
+    page.locator(".theme-switch-button").first.click()
+    page.wait_for_selector(".dropdown-menu.show")
+    found.append(("light/dark menu", styles(page)))
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+k")
+    page.wait_for_selector("#pst-search-dialog[open]")
+    found.append(("search dialog", styles(page)))
+    page.keyboard.press("Escape")
+    if width < 992:
+        for side in ("primary", "secondary"):
+            page.locator(f".bd-header-article button.{side}-toggle").click()
+            page.wait_for_selector(f"#pst-{side}-sidebar-modal[open]")
+            found.append((f"{side} sidebar", styles(page)))
+            page.keyboard.press("Escape")
+    page.mouse.wheel(0, 3000)  # the back-to-top button, the header's shadow
+    page.wait_for_timeout(300)
+    found.append(("scrolled", styles(page)))
+    return found
+
+
+ISSUE = "issues/2026/2026-01-23.html"
+#: the pages compared as loaded (an issue also in every state a reader can put it in)
+PAGES = ["index.html", ISSUE, "years/2026.html", "search.html?q=Greenland"]
+
+
+@pytest.mark.parametrize(
+    ("width", "mode", "pages"),
+    [(1280, "light", PAGES), (390, "light", PAGES), (1280, "dark", [ISSUE])],
+)
+def test_the_cut_stylesheet_changes_no_computed_style(
+    browser, site: Path, width: int, mode: str, pages: list[str]
+) -> None:
+    seen: dict[bool, list[tuple[str, str, list[str]]]] = {}
+    with served(site) as base:
+        for whole in (False, True):
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, color_scheme=mode
+            )
+            context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
+            if whole:  # the page as the theme's whole stylesheets draw it
+                context.route("**/*.html*", relink)
+            page = context.new_page()
+            seen[whole] = []
+            for path in pages:
+                page.goto(base + path)
+                found = states(page, width, interactive=path == ISSUE)
+                seen[whole] += [(path, state, styles) for state, styles in found]
+            context.close()
+    assert [(path, state) for path, state, _ in seen[False]] == [
+        (path, state) for path, state, _ in seen[True]
+    ]
+    assert len(seen[False]) >= len(pages) + 3
+    for (path, state, ours), (_, _, theirs) in zip(seen[False], seen[True], strict=True):
+        assert [element.split()[0] for element in ours] == [e.split()[0] for e in theirs], path
+        different = [a.split()[0] for a, b in zip(ours, theirs, strict=True) if a != b]
+        assert different == [], (path, state)
+
+
+def relink(route) -> None:
+    """Serve the page with the theme's whole stylesheets linked in place of the cut one."""
+    response = route.fetch()
+    html = response.text()
+    path = route.request.url.split("//", 1)[1].split("/", 1)[1].split("?")[0]
+    up = "../" * path.count("/")
+    start = html.index(f'<link href="{up}_static/styles/newsletter-theme.css')
+    end = html.index(">", start) + 1
+    route.fulfill(response=response, body=html[:start] + WHOLE.format(up=up) + html[end:])

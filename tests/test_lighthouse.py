@@ -1,0 +1,93 @@
+"""Lighthouse on the archive, as a static host serves it.
+
+npm's ``lighthouse`` (pinned in package.json; ``make test`` installs it) audits the home
+page, an issue, a year, a topic and the search page, in its mobile and desktop presets,
+in Debian's Chromium, the site served compressing text with gzip. Every accessibility,
+best-practices and SEO audit passes; the search page fails only "Page is blocked from
+indexing", on purpose (it is ``noindex``: a results page is no page to find in a search
+engine). A deliberately broken page fails audits of each category, to prove the test can.
+Performance is timing-based: ``python -m benchmarks.lighthouse`` reports it.
+
+The runs are shared out among two browsers at once (:func:`benchmarks.lighthouse.audit`),
+with Lighthouse's short settings for these categories (:data:`~benchmarks.lighthouse.QUICK`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.lighthouse import PRESETS, QUICK, Job, audit
+
+from .conftest import FIXTURES, copy_project, served, sphinx_build, write_issue
+
+PAGES = {
+    "home": "index.html",
+    "issue": "issues/2026/2026-01-23.html",
+    "year": "years/2026.html",
+    "topic": "topics/trade.html",
+    "search": "search.html?q=Greenland",
+}
+#: the audits a page may fail, on purpose
+ALLOWED = {"search": {("seo", "is-crawlable")}}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The seed issue (No. 1, 23 January 2026) between two others, so that its page links
+    to a previous and a next issue."""
+    tmp = tmp_path_factory.mktemp("lighthouse")
+    src = copy_project(tmp / "src", seed=True)
+    for number in (3, 5):  # 16 and 30 January 2026
+        write_issue(src, number)
+    out = tmp / "out"
+    result = sphinx_build(src, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(site: Path) -> dict[str, dict[str, Any]]:
+    with served(site, gzip=True) as base, served(FIXTURES, gzip=True) as fixtures:
+        jobs = [
+            Job(f"{name} {preset}", base + path, preset)
+            for name, path in PAGES.items()
+            for preset in PRESETS
+        ]
+        jobs.append(Job("broken mobile", fixtures + "broken-page.html", "mobile"))
+        started = time.perf_counter()
+        found = audit(jobs, settings=QUICK)
+        print(f"lighthouse: {len(jobs)} runs in {time.perf_counter() - started:.1f} s")
+    return found
+
+
+def failed(result: dict[str, Any]) -> dict[tuple[str, str], str]:
+    return {
+        (f["category"], f["id"]): f"{f['title']}: {f['error'] or f['items']}"
+        for f in result["failed"]
+    }
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_audit_passes(results: dict[str, dict[str, Any]], page: str, preset: str) -> None:
+    result = results[f"{page} {preset}"]
+    assert result["runtimeError"] is None
+    found = failed(result)
+    assert set(found) == ALLOWED.get(page, set()), found
+    for category, score in result["categories"].items():
+        if not ALLOWED.get(page):
+            assert score == 1, (category, score)
+
+
+def test_lighthouse_fails_a_broken_page(results: dict[str, dict[str, Any]]) -> None:
+    found = set(failed(results["broken mobile"]))
+    assert {
+        ("accessibility", "image-alt"),  # an image without alt text
+        ("accessibility", "html-has-lang"),
+        ("best-practices", "errors-in-console"),  # the missing image's 404
+        ("seo", "meta-description"),
+    } <= found, found

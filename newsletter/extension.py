@@ -10,7 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from newsletter import page
+from newsletter import page, theme_css
 from newsletter.outputs import archive_json, feed, sitemap
 from newsletter.outputs.email import builder as email
 from newsletter.outputs.pages import archive, csp, revision_pages
@@ -42,6 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     archive.setup(app)
     revision_pages.setup(app)
     csp.setup(app)  # every web page's Content-Security-Policy
+    theme_css.setup(app)  # the theme's stylesheet cut to what the pages use
     sweep.setup(app)  # no page left of an issue, year or topic that is gone
     # what machines read, and the search
     feed.setup(app)

@@ -296,6 +296,12 @@ def test_screenshots(browser, base_url: str, width: int, mode: str) -> None:
             if name == "search":
                 page.wait_for_selector('#ftw-search[aria-busy="false"]')
             assert page.evaluate("document.documentElement.dataset.theme") == mode
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{mode}.png"), full_page=True)
+            # the whole page in a window as tall as the page (a full-page capture of a
+            # window 900 px tall cuts the sticky table of contents)
+            height = page.evaluate("document.documentElement.scrollHeight")
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(100)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{mode}.png"))
+            page.set_viewport_size({"width": width, "height": 900})
     finally:
         context.close()

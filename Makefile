@@ -81,9 +81,10 @@ format: $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Measure builds, pages and search against plain Sphinx (BENCHOPTS="--sizes 52,520")
+bench: $(STAMP) $(NODE_STAMP) chromium ## Measure builds, pages, search and Lighthouse (BENCHOPTS="--sizes 52,520")
 	$(BIN)/python -m benchmarks.run $(BENCHOPTS)
 	$(BIN)/python -m benchmarks.search
+	$(BIN)/python -m benchmarks.lighthouse
 
 clean: ## Remove the build output (keeps .venv and node_modules)
 	rm -rf _build

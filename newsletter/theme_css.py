@@ -43,6 +43,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from newsletter.site.pages import SITE_BUILDERS
+
 #: where the cut stylesheet is written, relative to the output directory
 OUTPUT = "_static/styles/newsletter-theme.css"
 #: the theme's stylesheets, as theme.css links them (basic.css through its @import)
@@ -247,7 +249,10 @@ def digest(css: str) -> str:
 
 
 def builds_site(app: Sphinx) -> bool:
-    return app.builder.name in {"html", "dirhtml"} and hasattr(app.builder, "theme")
+    """A web build with the theme whose stylesheet is cut (another theme is left alone)."""
+    if app.builder.name not in SITE_BUILDERS or not hasattr(app.builder, "theme"):
+        return False
+    return all((Path(app.builder.outdir) / source).is_file() for source in SOURCES)
 
 
 def page_context(

@@ -65,12 +65,21 @@ def sphinx_build(
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
+def outside_make() -> dict[str, str]:
+    """The environment without what an enclosing ``make`` passes down (``make test`` runs
+    the tests): a ``make`` the tests run is a make of its own, printing no directories."""
+    passed_down = {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}
+    return {key: value for key, value in os.environ.items() if key not in passed_down}
+
+
 def make_project(tmp_path: Path, conf_extra: str = "") -> Path:
-    """A minimal Sphinx project using the newsletter extension and the real publication.toml."""
+    """A minimal Sphinx project using the newsletter extension and the real publication.toml,
+    with Sphinx's default theme: the extension's own page templates, not the site's
+    overrides of the book theme's."""
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(ROOT / publication.FILENAME, src / publication.FILENAME)
-    shutil.copytree(ROOT / "_templates", src / "_templates")
+    shutil.copytree(ROOT / "_templates" / "newsletter", src / "_templates" / "newsletter")
     (src / "conf.py").write_text(
         "extensions = ['myst_parser', 'newsletter']\n"
         "templates_path = ['_templates']\n"

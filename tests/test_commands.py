@@ -30,7 +30,7 @@ import yaml
 
 from newsletter.check import cli
 
-from .conftest import ROOT
+from .conftest import ROOT, outside_make
 
 DOCS = ("README.md", "CONTRIBUTING.md")
 #: what ``make -n`` needs to read the Makefile: it and the files its rules depend on
@@ -159,7 +159,7 @@ def problem(command: str, clone: Path) -> str | None:
             capture_output=True,
             text=True,
             check=False,
-            env={**os.environ, **env},
+            env={**outside_make(), **env},
         )
         if shown.returncode != 0:
             return f"make -n fails: {shown.stderr.strip()}"
@@ -261,8 +261,9 @@ def test_ci_runs_the_two_commands_of_the_readme(clone: Path) -> None:
     assert sorted(two_commands) == sorted(run[2:])
     # make test sets up chromium itself
     shown = subprocess.run(
-        ["make", "-n", "test"], cwd=clone, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+        ["make", "-n", "test"], cwd=clone, capture_output=True, text=True, check=True,
+        env=outside_make(),
+    ).stdout.splitlines()  # fmt: skip
     assert "tools/ensure-chromium" in shown
 
 

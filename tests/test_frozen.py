@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, VALID, edit, run_cli
+from .conftest import ROOT, VALID, edit, outside_make, run_cli
 
 PUBLISHED = VALID.replace("status: draft", "status: published")
 #: a draft at the commit, number 3, a week later
@@ -413,7 +413,7 @@ def test_make_check_applies_the_frozen_rule(repo: Path) -> None:
     for paths in ("", ISSUE):
         shown = subprocess.run(
             ["make", "-n", "check", f"PATHS={paths}"],
-            cwd=repo, capture_output=True, text=True, check=True,
+            cwd=repo, capture_output=True, text=True, check=True, env=outside_make(),
         ).stdout.splitlines()  # fmt: skip
         commands[paths] = shlex.split(shown[-1])
     assert commands[""] == [".venv/bin/python", "-m", "newsletter", "check", "--since", "auto"]

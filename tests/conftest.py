@@ -56,10 +56,12 @@ def sphinx_build(
     srcdir: Path, outdir: Path, *options: str, strict: bool = True
 ) -> subprocess.CompletedProcess:
     """Run sphinx-build the way ``make html`` does (``strict=False``: without ``-W``, as
-    ``make serve`` does); returns the finished process."""
+    ``make serve`` does), without colours in its messages whatever the terminal says;
+    returns the finished process."""
     command = [
         sys.executable, "-m", "sphinx", "-b", "html", *(("-W",) if strict else ()),
-        "--keep-going", "-n", "-d", str(outdir / ".doctrees"), *options, str(srcdir), str(outdir),
+        "--keep-going", "-n", "--no-color", "-d", str(outdir / ".doctrees"), *options,
+        str(srcdir), str(outdir),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)

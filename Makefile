@@ -10,7 +10,7 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test check lint format bench clean new serve email chromium hooks lock
+.PHONY: help html test test-fast check lint format bench clean new serve email chromium hooks lock
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test: $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, se
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+test-fast: $(STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing

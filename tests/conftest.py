@@ -324,6 +324,18 @@ def chromium() -> Iterator[Any]:
             launched.close()
 
 
+#: test modules that run the web's own validators (the Nu Html Checker, axe, Lighthouse)
+VALIDATOR_MODULES = frozenset({"test_quality", "test_lighthouse"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs a browser or a validator ``browser`` (make test-fast)."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if "browser" in getattr(item, "fixturenames", ()) or module in VALIDATOR_MODULES:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium for the browser tests (make test installs it: tools/ensure-chromium)."""

@@ -10,10 +10,21 @@ SPHINXOPTS ?=
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
-.PHONY: help html test test-fast check lint format bench clean new serve email chromium hooks lock
+.PHONY: help guard html test test-fast check lint format bench clean new serve email chromium hooks lock
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+# What make builds or installs never comes from the repository: a pull request that adds
+# files under these folders (a planted .venv/bin/python, or a pickled environment that
+# Sphinx would load and so run) is refused before anything runs from them.
+GENERATED := $(VENV) _build node_modules
+guard:
+	@tracked="$$(git ls-files -- $(GENERATED) 2>/dev/null)"; \
+	if [ -n "$$tracked" ]; then \
+	  echo "refusing to run: git tracks files under $(GENERATED), which make itself makes:" >&2; \
+	  echo "$$tracked" | head -n 5 >&2; exit 1; \
+	fi
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -41,50 +52,50 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-html: $(STAMP) ## Build the web archive into _build/html (warnings are errors)
+html: guard $(STAMP) ## Build the web archive into _build/html (warnings are errors)
 	$(SPHINX) . _build/html
 
-test: $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, search, email, quality gates)
+test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, search, email, quality gates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-test-fast: $(STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
+test-fast: guard $(STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing
 	@tools/ensure-chromium
 
-check: $(STAMP) ## Check every issue file (or PATHS="..."), frozen ones against the default branch
+check: guard $(STAMP) ## Check every issue file (or PATHS="..."), frozen ones against the default branch
 	$(BIN)/python -m newsletter check --since auto $(PATHS)
 
-email: $(STAMP) ## Build the email edition into _build/email (ISSUE=YYYY-MM-DD for one issue)
+email: guard $(STAMP) ## Build the email edition into _build/email (ISSUE=YYYY-MM-DD for one issue)
 	$(BIN)/sphinx-build -b email -d _build/doctrees-email -W --keep-going -n \
 		$(if $(ISSUE),-D newsletter_email_issue=$(ISSUE)) . _build/email
 
-new: $(STAMP) ## Write the next issue as a draft (DATE=YYYY-MM-DD to choose its date)
+new: guard $(STAMP) ## Write the next issue as a draft (DATE=YYYY-MM-DD to choose its date)
 	$(BIN)/python -m newsletter new $(if $(DATE),--date $(DATE))
 
 PORT ?= 8000
-serve: $(STAMP) ## Preview on http://127.0.0.1:$(PORT)/, rebuilding and reloading on every change
+serve: guard $(STAMP) ## Preview on http://127.0.0.1:$(PORT)/, rebuilding and reloading on every change
 	@echo "Serving the archive at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) -b html -d _build/doctrees \
 		--keep-going -n --ignore '*.venv*' --ignore '*/_build/*' . _build/html
 
-hooks: $(STAMP) ## Run ruff and the checker on every commit (installs the git pre-commit hook)
+hooks: guard $(STAMP) ## Run ruff and the checker on every commit (installs the git pre-commit hook)
 	$(BIN)/pre-commit install
 
-lint: $(STAMP) ## Lint and format-check the Python code with ruff; check the import contract
+lint: guard $(STAMP) ## Lint and format-check the Python code with ruff; check the import contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
 
-format: $(STAMP) ## Reformat the Python code with ruff
+format: guard $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) $(NODE_STAMP) chromium ## Measure builds, pages, search and Lighthouse (BENCHOPTS="--sizes 52,520")
+bench: guard $(STAMP) $(NODE_STAMP) chromium ## Measure builds, pages, search and Lighthouse (BENCHOPTS="--sizes 52,520")
 	$(BIN)/python -m benchmarks.run $(BENCHOPTS)
 	$(BIN)/python -m benchmarks.search
 	$(BIN)/python -m benchmarks.lighthouse

@@ -380,3 +380,30 @@ def test_ensure_chromium_when_apt_get_brings_no_chromium(fake_system: dict[str, 
     assert said.splitlines()[-1] == (
         f"error: apt-get installed chromium, but {fake_system['CHROMIUM']} is still missing"
     )
+
+
+def test_make_refuses_to_run_what_the_repository_should_not_hold(tmp_path: Path) -> None:
+    """A pickled environment or a virtual environment committed under the folders make
+    makes would run code; make refuses before anything runs from them."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    planted = tmp_path / "_build" / "doctrees" / "environment.pickle"
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"not an environment")
+    env = {**outside_make(), "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.org"}  # fmt: skip
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    untracked = subprocess.run(
+        ["make", "-s", "guard"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert untracked.returncode == 0, untracked.stderr
+    subprocess.run(["git", "add", "-f", "_build"], cwd=tmp_path, check=True, env=env)
+    tracked = subprocess.run(
+        ["make", "-s", "guard"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert tracked.returncode != 0
+    assert "refusing to run: git tracks files under .venv _build node_modules" in tracked.stderr
+    assert "_build/doctrees/environment.pickle" in tracked.stderr
+    # every target that runs our code goes through the guard first
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("html", "test", "test-fast", "check", "email", "new", "serve", "bench"):
+        assert re.search(rf"^{re.escape(target)}: guard ", makefile, re.M), target

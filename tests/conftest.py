@@ -15,14 +15,12 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from benchmarks.browser import CHROMIUM, chromium
 from newsletter.schema import issuefile, publication, rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -302,26 +300,8 @@ def seed_sentences() -> list[str]:
 
 # -- the browser -------------------------------------------------------------------
 
-#: Debian's Chromium (make test installs it when missing: tools/ensure-chromium)
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """``with chromium() as browser:`` a headless Chromium (a playwright ``Browser``), with
-    no sandbox (containers run as root) and nothing that talks to the network by itself."""
-    from playwright.sync_api import sync_playwright
-
-    arguments = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-    arguments += ["--disable-component-update", "--disable-sync", "--no-first-run"]
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=arguments
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+# The browser's launch (Debian's Chromium, its flags) is defined once, with the
+# benchmarks that drive it too; make test installs it when missing (tools/ensure-chromium).
 
 
 #: test modules that run the web's own validators (the Nu Html Checker, axe, Lighthouse)

@@ -234,3 +234,25 @@ def relink(route) -> None:
     start = html.index(f'<link href="{up}_static/styles/newsletter-theme.css')
     end = html.index(">", start) + 1
     route.fulfill(response=response, body=html[:start] + WHOLE.format(up=up) + html[end:])
+
+
+def test_the_cut_is_kept_between_builds_and_made_again_when_a_template_changes(
+    tmp_path: Path,
+) -> None:
+    """The cut is kept in the doctree directory, under the digest of what it is made from:
+    a template that names one more of the theme's classes makes the next build cut again."""
+    src = copy_project(tmp_path / "src", seed=True)
+    out = tmp_path / "out"
+    assert sphinx_build(src, out).returncode == 0
+    before = (out / theme_css.OUTPUT).read_text(encoding="utf-8")
+    kept = list((out / ".doctrees").glob(theme_css.CACHE.format(key="*")))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == before
+    whole = (out / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    missing = sorted(
+        name for name in all_named(whole) - all_named(before) if not name.startswith("fa")
+    )[0]
+    (src / "_templates" / "extra.html").write_text(f'<p class="{missing}"></p>', encoding="utf-8")
+    assert sphinx_build(src, out).returncode == 0
+    after = (out / theme_css.OUTPUT).read_text(encoding="utf-8")
+    assert missing not in all_named(before) and missing in all_named(after)
+    assert len(list((out / ".doctrees").glob(theme_css.CACHE.format(key="*")))) == 1

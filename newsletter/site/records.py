@@ -91,8 +91,9 @@ class IssuesDomain(Domain):
     #: ``issues``: the record of each issue document, purged and merged per document.
     #: ``pages``: what each issue page showed of the rest of the archive when last
     #: written (its neighbours); computed after reading, in the main process only.
-    initial_data: dict[str, Any] = {"issues": {}, "pages": {}}  # noqa: RUF012 (Sphinx API)
-    data_version = 4
+    #: ``home``: what the home page showed when last written; likewise.
+    initial_data: dict[str, Any] = {"issues": {}, "pages": {}, "home": None}  # noqa: RUF012
+    data_version = 5
 
     @property
     def issues(self) -> dict[str, IssueRecord]:

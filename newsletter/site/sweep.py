@@ -9,8 +9,8 @@ page (:func:`newsletter.site.write_cache.pages_made`) accounts for is removed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from sphinx.application import Sphinx
 
@@ -23,18 +23,24 @@ OWN_FOLDERS = (ISSUES_FOLDER, pages.YEARS.split("/")[0], pages.TOPICS.split("/")
 
 
 def sweep(app: Sphinx, generated: Iterable[str]) -> None:
-    """Remove the pages in :data:`OWN_FOLDERS` that this build did not make."""
+    """Remove the pages in :data:`OWN_FOLDERS` that this build did not make.
+
+    Paths are compared as normalised strings under the output directory (both sides
+    are made from it), not resolved one by one: a ten-year archive has thousands.
+    """
     builder = app.builder
-    made = {Path(builder.get_outfilename(name)).resolve() for name in generated}
-    made |= {Path(builder.get_outfilename(doc)).resolve() for doc in app.env.found_docs}
+    outdir = os.path.abspath(builder.outdir)
+    names = [*generated, *app.env.found_docs]
+    made = {os.path.abspath(builder.get_outfilename(name)) for name in names}
     for folder in OWN_FOLDERS:
-        root = Path(builder.outdir) / folder
-        for path in sorted(root.rglob("*"), reverse=True) if root.is_dir() else ():
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif path.suffix == ".html" and path.resolve() not in made:
-                path.unlink()
+        root = os.path.join(outdir, folder)
+        for here, _subfolders, files in os.walk(root, topdown=False):
+            for name in files:
+                path = os.path.join(here, name)
+                if name.endswith(".html") and path not in made:
+                    os.unlink(path)
+            if here != root and not os.listdir(here):
+                os.rmdir(here)
 
 
 def sweep_after_build(app: Sphinx, exception: Exception | None) -> None:

@@ -21,8 +21,10 @@ const fields = form.elements;
 const status = document.getElementById("ftw-s-status");
 const list = document.getElementById("ftw-s-results");
 const more = document.getElementById("ftw-s-more");
-const bundle = new URL(root.dataset.bundle, window.location.href);
+// the index is one Pagefind bundle per year, newest first (newsletter/outputs/search/parts.py)
+const bundle = new URL(root.dataset.bundle.replace(/\/?$/, "/"), window.location.href);
 const siteRoot = new URL("..", bundle);
+const parts = (root.dataset.parts || "").split(" ").filter(Boolean);
 
 const baseTitle = document.title;
 let pagefindLoading = null;
@@ -96,9 +98,15 @@ function showState(state) {
 
 function loadPagefind() {
   if (!pagefindLoading) {
-    pagefindLoading = import(bundle.href).then(async (pagefind) => {
+    const part = (year) => new URL(`${year}/`, bundle);
+    pagefindLoading = (parts.length
+      ? import(new URL("pagefind.js", part(parts[0])).href)
+      : Promise.reject(new Error("no index"))
+    ).then(async (pagefind) => {
       // searching on the page itself spares the worker script (41 kB) and is as fast here
       await pagefind.options({ baseUrl: siteRoot.pathname, noWorker: true });
+      // the other years join the newest one's: their metadata now, their words when asked
+      await Promise.all(parts.slice(1).map((year) => pagefind.mergeIndex(part(year).pathname)));
       return pagefind;
     });
     pagefindLoading.catch(() => {
@@ -109,6 +117,21 @@ function loadPagefind() {
 }
 
 const quoted = (phrase) => `"${phrase}"`;
+
+/**
+ * Pagefind's search over every year's bundle. It orders the merged results by score, and
+ * with a sort a result's score is its place in its own year's order: newest first is each
+ * year's results in turn, the newest year first (each issue is in one year's bundle).
+ */
+async function searchYears(pagefind, term, options) {
+  if (!options.sort.date || options.filters.year || parts.length < 2) {
+    return pagefind.search(term, options);
+  }
+  const years = await Promise.all(
+    parts.map((year) => pagefind.search(term, { ...options, filters: { ...options.filters, year } })),
+  );
+  return { results: years.flatMap((found) => found.results) };
+}
 
 /** Results matched by the issue's text (not only by its date or number metadata). */
 const byText = (results) => results.filter((result) => result.words && result.words.length);
@@ -129,12 +152,12 @@ async function find(pagefind, query, state) {
   if (state.topic) options.filters.topic = state.topic;
   const { phrases, words } = query;
   if (!phrases.length && !words.length) {
-    const listed = await pagefind.search(null, { ...options, sort: { date: "desc" } });
+    const listed = await searchYears(pagefind, null, { ...options, sort: { date: "desc" } });
     return listed.results.map((result) => ({ result, extra: [] }));
   }
   const searches = [];
-  if (words.length) searches.push(pagefind.search(words.join(" "), options));
-  for (const phrase of phrases) searches.push(pagefind.search(quoted(phrase), options));
+  if (words.length) searches.push(searchYears(pagefind, words.join(" "), options));
+  for (const phrase of phrases) searches.push(searchYears(pagefind, quoted(phrase), options));
   const found = (await Promise.all(searches)).map((search) => byText(search.results));
   // an issue must be found by every search; the first search orders them
   const [first, ...others] = found;
@@ -149,7 +172,7 @@ async function find(pagefind, query, state) {
   const best = await matches[0].result.data();
   for (const word of words) {
     if (holds(best, word)) continue;
-    const exact = await pagefind.search(quoted(word), options);
+    const exact = await searchYears(pagefind, quoted(word), options);
     if (!byText(exact.results).length) return [];
   }
   return matches;

@@ -18,6 +18,7 @@ from .conftest import (
     build,
     issue_text,
     make_archive,
+    sphinx_build,
     tree,
     visible_text,
     write_issue,
@@ -223,7 +224,7 @@ def test_builds_after_an_interruption_or_another_layout_equal_clean_builds(tmp_p
     write_issue(src, 2, title="Edited on a slow clock")
     build(src, work)
     assert_same_site(work, build(src, tmp_path / "clean-5"))
-    assert (work / "pagefind" / "pagefind.js").is_file()
+    assert (work / "pagefind" / "2026" / "pagefind.js").is_file()
 
     build(src, work, "-b", "dirhtml")
     build(src, work)
@@ -260,14 +261,35 @@ def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
     assert "Renamed" in (out / "years/2026.html").read_text(encoding="utf-8")
 
 
+def test_an_edit_reindexes_its_years_search_bundle_alone(tmp_path: Path) -> None:
+    """The search index is one Pagefind bundle per year: an edit runs Pagefind over its
+    year's issues only, and leaves the other years' files untouched."""
+    src = make_archive(tmp_path / "src", 3)
+    write_issue(src, 60)  # the first issue of 2027
+    out = build(src, tmp_path / "out")
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["2026", "2027"]
+
+    def stamps(year: str) -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in (out / "pagefind" / year).rglob("*")}
+
+    before = stamps("2026")
+    path = write_issue(src, 60)  # a word of its text (its title is in its neighbour's page)
+    path.write_text(path.read_text(encoding="utf-8").replace("word60", "edited"), "utf-8")
+    result = sphinx_build(src, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "search index: 1 of 4 issues indexed (1 of 2 years)" in result.stdout
+    assert stamps("2026") == before
+    assert_same_site(out, build(src, tmp_path / "clean"))
+
+
 def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
     """A search bundle left by a run that did not finish is not trusted: Pagefind does
     not rewrite a file whose name it would write, so a torn fragment would stay."""
     src = make_archive(tmp_path / "src", 3)
     work = build(src, tmp_path / "work")
-    fragment = next((work / "pagefind" / "fragment").iterdir())
+    fragment = next((work / "pagefind").glob("*/fragment/*"))
     fragment.write_bytes(fragment.read_bytes()[:10])  # torn by a killed run...
-    stamps = list((tmp_path / "work" / ".doctrees").glob("newsletter-*-search-inputs"))
+    stamps = list((tmp_path / "work" / ".doctrees").glob("newsletter-*-search-inputs-*"))
     assert len(stamps) == 1
     stamps[0].unlink()  # ...which never wrote its stamp
     write_issue(src, 1, title="Changed, so that the index runs again")

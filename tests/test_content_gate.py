@@ -142,7 +142,7 @@ def feed_entries(site: Path) -> dict[str, str]:
 def search_records(site: Path) -> dict[str, str]:
     """``{page path: indexed text}`` of every record of the search index."""
     records = {}
-    for fragment in (site / "pagefind" / "fragment").iterdir():
+    for fragment in (site / "pagefind").glob("*/fragment/*"):
         data = gzip.decompress(fragment.read_bytes())
         data = data.removeprefix(search.SIGNATURE)
         record = json.loads(data)

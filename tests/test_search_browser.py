@@ -2,11 +2,13 @@
 
 The archive is made like test_archive's (numbered weekly issues from 2 January 2026)
 with the real seed issue as No. 4, an issue that mentions Greenland once (with accented
-names), one from 2025 that mentions Greenland too, and a draft with a word of its own.
+names), two from 2025 (one mentions Greenland too), and a draft with a word of its own.
+The index is one bundle per year (newsletter/outputs/search/parts.py): 2026's and 2025's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import http.server
@@ -58,6 +60,9 @@ def site(tmp_path_factory) -> Path:
     date = Path(relative).stem  # a later date, moved back into 2025
     text = text.replace(f"date: {date}", "date: 2025-12-26")
     write(src, "issues/2025/2025-12-26.md", text.replace("A brief", "Greenland in a brief"))
+    relative, text = issue_text(COUNT + 3, title="Winter brief", topics="[trade]")
+    text = text.replace(f"date: {Path(relative).stem}", "date: 2025-12-19")
+    write(src, "issues/2025/2025-12-19.md", text)
     relative, text = issue_text(COUNT + 2, title="Secret draft", status="draft", topics="[taiwan]")
     write(src, relative, text.replace("A brief of week", f"{DRAFT_WORD} in a brief of week"))
     out = tmp / "out"
@@ -269,6 +274,18 @@ def test_newest_first(page, server: str) -> None:
     ]
 
 
+def test_newest_first_runs_across_the_years_bundles(page, server: str) -> None:
+    """Each year's bundle orders its own issues; Pagefind merges the bundles by a score
+    that is the place in its year, so the page asks year by year (newest year first)."""
+    open_search(page, server, "q=brief&sort=newest")
+    page.locator("#ftw-s-more").click()
+    settled(page)
+    days = [dt.datetime.strptime(h.split(" · ")[1], "%d %B %Y") for h in headings(page)]
+    assert len(days) == COUNT
+    assert days == sorted(days, reverse=True)
+    assert [day.year for day in days[-2:]] == [2025, 2025]
+
+
 def test_a_topic_without_words_lists_its_issues(page, server: str) -> None:
     open_search(page, server, "topic=arctic")
     assert status(page) == "2 issues on The Arctic, newest first."
@@ -277,7 +294,7 @@ def test_a_topic_without_words_lists_its_issues(page, server: str) -> None:
 
 def test_more_results_come_ten_at_a_time(page, server: str) -> None:
     open_search(page, server, "q=brief")
-    count = COUNT - 1  # every generated issue but the seed, the 2025 one included
+    count = COUNT  # every generated issue but the seed, the two of 2025 included
     assert status(page) == f"{count} issues match “brief”."
     assert len(headings(page)) == 10
     page.locator("#ftw-s-more").click()
@@ -392,22 +409,36 @@ def bundle_files(site: Path) -> dict[str, bytes]:
     }
 
 
+def entries(site: Path) -> dict[str, dict]:
+    """``pagefind-entry.json`` of each year's bundle, by year."""
+    return {
+        p.parent.name: json.loads(p.read_text("utf-8"))
+        for p in sorted((site / "pagefind").glob("*/pagefind-entry.json"))
+    }
+
+
 def test_the_index_holds_the_published_issues_only(site: Path) -> None:
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == COUNT + 1  # the draft is not in it
-    fragments = b"".join(
-        gzip.decompress(p.read_bytes()) for p in (site / "pagefind" / "fragment").iterdir()
-    ).decode("utf-8")
-    assert DRAFT_WORD not in fragments and "Secret draft" not in fragments
+    # one bundle per year of published issues, each holding that year's issues alone
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["2025", "2026"]
+    counts = {year: e["languages"]["en"]["page_count"] for year, e in entries(site).items()}
+    assert counts == {"2025": 2, "2026": COUNT}  # the draft (2026) is not in it
+    fragments = {
+        p.parent.parent.name: gzip.decompress(p.read_bytes()).decode("utf-8")
+        for p in (site / "pagefind").glob("*/fragment/*")
+    }
+    assert all(f'"url":"/issues/{year}/' in text for year, text in fragments.items())
+    everything = "".join(fragments.values())
+    assert DRAFT_WORD not in everything and "Secret draft" not in everything
     # only what the search page loads is published: Pagefind's engine and the index
-    top = sorted(p.name for p in (site / "pagefind").iterdir())
-    meta = [name for name in top if name.startswith("pagefind.en_") and name.endswith(".pf_meta")]
-    assert len(meta) == 1
-    engine = ["pagefind-entry.json", "pagefind.js", "wasm.en.pagefind", "wasm.unknown.pagefind"]
-    assert top == sorted(["filter", "fragment", "index", *engine, *meta])
+    for year in ("2025", "2026"):
+        top = sorted(p.name for p in (site / "pagefind" / year).iterdir())
+        meta = [n for n in top if n.startswith("pagefind.en_") and n.endswith(".pf_meta")]
+        assert len(meta) == 1
+        engine = ["pagefind-entry.json", "pagefind.js", "wasm.en.pagefind", "wasm.unknown.pagefind"]
+        assert top == sorted(["filter", "fragment", "index", *engine, *meta])
     for frame in ("Dear Focus Reader", "Hong Kong", "First published", "We want to hear from you",
                   "Submit your thoughts", "Source:", "This Week.", "No. 4"):  # fmt: skip
-        assert frame not in fragments, frame
+        assert frame not in everything, frame
 
 
 def test_indexing_again_gives_the_same_bytes(tmp_path: Path, site: Path) -> None:
@@ -418,11 +449,11 @@ def test_indexing_again_gives_the_same_bytes(tmp_path: Path, site: Path) -> None
         for p in copy.glob("issues/*/*.html")
         if "data-pagefind-body" in p.read_text("utf-8")
     )
-    assert len(pages) == COUNT + 1
+    assert len(pages) == COUNT + 2
     for _ in range(3):  # Pagefind alone writes its filters in a different order each run
         search.index_site(copy, pages)
         assert bundle_files(copy) == bundle_files(site)
-    meta = next((copy / "pagefind").glob("*.pf_meta"))
+    meta = next((copy / "pagefind" / "2026").glob("*.pf_meta"))
     data = gzip.decompress(meta.read_bytes())
     item, end = search.cbor_decode(data, len(search.SIGNATURE))
     assert end == len(data) and search.cbor_encode(item) == data[len(search.SIGNATURE) :]
@@ -436,7 +467,7 @@ def test_a_removed_issue_leaves_the_index(tmp_path: Path) -> None:
             (src / "issues" / "2026" / "2026-01-09.md").unlink()
         result = sphinx_build(src, out)
         assert result.returncode == 0, result.stderr[-3000:]
-        entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        entry = json.loads((out / "pagefind/2026/pagefind-entry.json").read_text("utf-8"))
         assert entry["languages"]["en"]["page_count"] == (1 if removed else 2)
     # the removed issue's page leaves the output too (Sphinx alone would leave it there)
     assert not (out / "issues" / "2026" / "2026-01-09.html").exists()

@@ -2,6 +2,7 @@
 
 - :mod:`.events`: the build's part (what is indexed, the search page, one run per build);
 - :mod:`.pagefind`: running Pagefind, in the background and tied to the build;
+- :mod:`.parts`: the index in parts, one bundle per year, so that an edit re-indexes one;
 - :mod:`.bundle`: its output made reproducible and pruned to what the page loads;
 - :mod:`.cbor`: the codec of Pagefind's index files.
 
@@ -10,7 +11,8 @@ The names below need no Sphinx (the benchmarks and tests index a site with them)
 
 from newsletter.outputs.search.bundle import SIGNATURE, BundleFormatError, SearchIndexError
 from newsletter.outputs.search.cbor import cbor_decode, cbor_encode
-from newsletter.outputs.search.pagefind import index_site, launch
+from newsletter.outputs.search.pagefind import launch
+from newsletter.outputs.search.parts import index_site, part_of, split
 
 __all__ = [
     "SIGNATURE",
@@ -20,4 +22,6 @@ __all__ = [
     "cbor_encode",
     "index_site",
     "launch",
+    "part_of",
+    "split",
 ]

@@ -35,7 +35,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from newsletter.outputs.search.bundle import BUNDLE, SearchIndexError
-from newsletter.outputs.search.pagefind import Indexing
+from newsletter.outputs.search.parts import PartedIndexing, split
 from newsletter.site import pages
 from newsletter.site.environment import domain_of, publication_of
 from newsletter.site.records import IssueRecord
@@ -108,7 +108,8 @@ def _search_page(app: Sphinx) -> Iterator[Page]:
             "title": "Search",
             "search_years": years,
             "search_topics": list(pub.topics.items()),
-            "search_bundle": f"{BUNDLE}/pagefind.js",
+            "search_bundle": f"{BUNDLE}/",
+            "search_parts": list(split(_published_pages(app))),
             "search_topics_page": pages.TOPICS,
         },
         "search.html",
@@ -128,15 +129,19 @@ def start_index(app: Sphinx) -> list[Page]:
     app.newsletter_indexing = None  # type: ignore[attr-defined]
     if not builds_site(app):
         return []
-    run = Indexing(
-        Path(app.builder.outdir),
-        _published_pages(app),
-        app.config.language or "en",
-        build_stamp(app, "search-inputs"),
-    )
+    try:
+        run = PartedIndexing(
+            Path(app.builder.outdir),
+            _published_pages(app),
+            app.config.language or "en",
+            lambda part: build_stamp(app, f"search-inputs-{part}"),
+        )
+    except SearchIndexError as error:
+        logger.warning("search index: %s", error, type="newsletter", subtype="search")
+        return []
     run.start_time = time.perf_counter()  # type: ignore[attr-defined]
     if run.current:
-        logger.info("search index: unchanged, %d issues", len(run.pages))
+        logger.info("search index: unchanged, %d issues", run.pages)
         return []
     try:
         run.start()
@@ -149,14 +154,12 @@ def start_index(app: Sphinx) -> list[Page]:
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: wait for the index started by :func:`start_index`."""
-    run: Indexing | None = getattr(app, "newsletter_indexing", None)
+    run: PartedIndexing | None = getattr(app, "newsletter_indexing", None)
     if run is None:
         return
     app.newsletter_indexing = None  # type: ignore[attr-defined]
     if exception is not None:
-        if run.process is not None:
-            run.process.kill()
-            run.process.communicate()
+        run.cancel()
         return
     try:
         run.finish()
@@ -164,8 +167,11 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         logger.warning("search index: %s", error, type="newsletter", subtype="search")
         return
     logger.info(
-        "search index: %d issues in %.1f s",
-        len(run.pages),
+        "search index: %d of %d issues indexed (%d of %d years) in %.1f s",
+        run.pages_indexed,
+        run.pages,
+        len(run.outdated),
+        len(run.parts),
         time.perf_counter() - run.start_time,  # type: ignore[attr-defined]
     )
 

@@ -83,15 +83,18 @@ def _die_with_parent(parent: int) -> Callable[[], None]:
     return arrange
 
 
-def pagefind_config(site: Path, pages: list[str], language: str) -> dict[str, Any]:
-    """Pagefind's configuration: index exactly ``pages`` (paths relative to ``site``).
+def pagefind_config(
+    site: Path, pages: list[str], language: str, bundle: str = BUNDLE
+) -> dict[str, Any]:
+    """Pagefind's configuration: index exactly ``pages`` (paths relative to ``site``)
+    into ``site/bundle``.
 
     The pages are listed rather than matched by a pattern, so an issue whose page is
     left over in an output directory from an earlier build is not found either.
     """
     return {
         "site": str(site.resolve()),
-        "output_subdir": BUNDLE,
+        "output_subdir": bundle,
         "glob": pages[0] if len(pages) == 1 else "{" + ",".join(pages) + "}",
         "force_language": language,
         "exclude_selectors": list(EXCLUDE_SELECTORS),
@@ -116,14 +119,17 @@ class Indexing:
     is the one a run into an empty directory writes.
     """
 
-    def __init__(self, site: Path, pages: list[str], language: str, stamp: Path) -> None:
+    def __init__(
+        self, site: Path, pages: list[str], language: str, stamp: Path, bundle: str = BUNDLE
+    ) -> None:
         self.site, self.pages, self.language, self.stamp = site, pages, language, stamp
+        self.bundle = bundle
         self.folder: tempfile.TemporaryDirectory[str] | None = None
         self.process: subprocess.Popen[str] | None = None
         self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
-        digest = hashlib.sha256(f"{self.language}\n{pagefind_version()}\n".encode())
+        digest = hashlib.sha256(f"{self.language}\n{pagefind_version()}\n{self.bundle}\n".encode())
         for page in self.pages:
             digest.update(page.encode() + b"\0")
             digest.update((self.site / page).read_bytes())
@@ -132,7 +138,7 @@ class Indexing:
     @property
     def current(self) -> bool:
         """Is the index in ``site`` already the index of these pages?"""
-        entry = self.site / BUNDLE / "pagefind-entry.json"
+        entry = self.site / self.bundle / "pagefind-entry.json"
         stamp = self.stamp.read_text(encoding="utf-8") if self.stamp.is_file() else ""
         return bool(self.pages) and entry.is_file() and stamp == self.fingerprint
 
@@ -141,7 +147,7 @@ class Indexing:
 
         if not self.stamp.is_file() or not self.pages:
             # the last run did not finish (or there is nothing to index): start afresh
-            shutil.rmtree(self.site / BUNDLE, ignore_errors=True)
+            shutil.rmtree(self.site / self.bundle, ignore_errors=True)
         self.stamp.unlink(missing_ok=True)
         if not self.pages:
             return
@@ -151,7 +157,7 @@ class Indexing:
         # Pagefind reads its configuration from pagefind.json in its working directory:
         # no command line limits the length of the list of pages.
         self.folder = tempfile.TemporaryDirectory(prefix="ftw-pagefind-")
-        config = pagefind_config(self.site, self.pages, self.language)
+        config = pagefind_config(self.site, self.pages, self.language, self.bundle)
         (Path(self.folder.name) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         self.process = launch([str(pagefind_bin.get_executable())], cwd=self.folder.name)
 
@@ -165,26 +171,11 @@ class Indexing:
         if self.process.returncode != 0:
             output = (err or out).strip()[-2000:]
             raise SearchIndexError(f"pagefind failed (exit {self.process.returncode}): {output}")
-        make_reproducible(self.site / BUNDLE)
-        prune_bundle(self.site / BUNDLE)
+        make_reproducible(self.site / self.bundle)
+        prune_bundle(self.site / self.bundle)
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         self.stamp.write_text(self.fingerprint, encoding="utf-8")
 
 
 def pagefind_version() -> str:
     return version("pagefind-bin")
-
-
-def index_site(site: Path, pages: list[str], language: str = "en") -> None:
-    """Write the Pagefind index of ``pages`` into ``site/pagefind``, reproducibly.
-
-    The previous index is removed first, so an issue that is no longer published
-    leaves nothing behind; with no pages there is no index (the search page then
-    says that search is not available). The binary comes from the ``pagefind-bin``
-    package, a dependency pinned to the minor version :func:`make_reproducible` knows.
-    Raises :class:`SearchIndexError` when Pagefind fails.
-    """
-    with tempfile.TemporaryDirectory(prefix="ftw-stamp-") as folder:
-        run = Indexing(site, pages, language, Path(folder) / "stamp")
-        run.start()
-        run.finish()

@@ -7,7 +7,8 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 SPHINXOPTS ?=
-SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n $(SPHINXOPTS)
+# -j auto: Sphinx reads and writes the issues on every core (a single core builds serially)
+SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -j auto -W --keep-going -n $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help
 .PHONY: help guard html test test-fast check lint format bench clean new serve email chromium hooks lock

@@ -659,32 +659,98 @@ def test_front_matter_reader_agrees_with_the_full_reader(text: str) -> None:
     assert issuefile.read("issues/2026/2026-01-30.md", VALID.encode(), pub).meta.number == 2
 
 
-def test_a_large_archive_is_checked_in_parallel_with_the_same_result(archive, monkeypatch) -> None:
+#: how some files of :func:`large_archive` are broken, by their index
+BROKEN = {
+    7: lambda text: text.replace("number: 8", "number: 3"),  # a number used twice
+    12: lambda text: text.replace("topics: [trade", "topics: [trade, [x"),  # not YAML
+    19: lambda text: text.replace("## This Week", "## This Weak"),  # a missing section
+    23: lambda text: text.replace("(https://example.org/article)", "(ftp://example.org/a)"),
+    30: lambda text: text.replace(":source: https://example.org/stat\n", ""),  # to fill
+    41: lambda text: text.replace("number: 42", "number: 3"),  # that number again
+    52: lambda text: b"\xff\x00 not text",
+    53: lambda text: "",
+    60: lambda text: text.replace("A brief of the week.", "<b>A brief</b> at www.example.org"),
+}
+
+
+def large_archive(archive) -> list[str]:
+    """Enough issues in ``archive`` for three processes to share, some broken; their paths."""
     import datetime as dt
+
+    from newsletter.check import checker
+
+    for path in (archive / "issues" / "2026").iterdir():
+        path.unlink()
+    first, paths = dt.date(2026, 1, 2), []
+    for index in range(checker.PARALLEL_FROM * 3 // 2 + 2):
+        date = first + dt.timedelta(weeks=index)
+        text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
+        target = archive / "issues" / str(date.year) / f"{date}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = BROKEN.get(index, str)(text)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+        paths.append(target.relative_to(archive).as_posix())
+    return paths
+
+
+@pytest.mark.parametrize("named", [(), (41,), (2, 7, 19, 52)], ids=["all", "one", "several"])
+def test_a_large_archive_is_read_in_parallel_with_the_same_result(
+    archive, monkeypatch, named
+) -> None:
+    """Many files are read by several processes, forked from the checker's: each file's
+    problems, and the numbers of those not named, are what one process finds alone."""
+    import os
 
     from newsletter.check import checker
     from newsletter.schema import publication
 
-    folder = archive / "issues" / "2026"
-    for path in folder.iterdir():
-        path.unlink()
-    first = dt.date(2026, 1, 2)
-    for index in range(checker.PARALLEL_FROM + 6):
-        date = first + dt.timedelta(weeks=index)
-        text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
-        if index == 7:
-            text = text.replace("number: 8", "number: 3")  # a number used twice
-        if index == 40:
-            text = text.replace("## This Week", "## This Weak")  # a missing section
-        target = archive / "issues" / str(date.year) / f"{date}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    paths = large_archive(archive)
+    chosen = [archive / paths[index] for index in named]
     pub = publication.load(archive)
-    parallel = [str(p) for p in checker.check([], archive, pub)]
+    forked = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        forked.extend([pid] if pid else [])
+        return pid
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    parallel = [str(p) for p in checker.check(chosen, archive, pub)]
+    assert len(forked) == 2  # three processes shared the files
     monkeypatch.setattr(checker, "PARALLEL_FROM", 10_000)
-    serial = [str(p) for p in checker.check([], archive, pub)]
+    serial = [str(p) for p in checker.check(chosen, archive, pub)]
+    assert len(forked) == 2  # and then one alone
     assert parallel == serial
-    assert any("[M210]" in line for line in serial) and any("[S301]" in line for line in serial)
+    codes = {line.rsplit("[", 1)[1].rstrip("]") for line in serial}
+    expected = {
+        (): {"M210", "M202", "S303", "S301", "L501", "D405", "F102", "F104", "H601", "L506"},
+        (41,): {"M210"},  # compared with the number of a file read in another process
+        (2, 7, 19, 52): {"M210", "S303", "S301", "F102"},
+    }
+    assert codes == expected[named]
+
+
+def test_a_share_whose_process_fails_is_read_again(archive, monkeypatch) -> None:
+    import os
+
+    from newsletter.check import checker
+    from newsletter.schema import publication
+
+    large_archive(archive)
+    pub = publication.load(archive)
+    serial = checker.check([], archive, pub)
+    checker_process, read_all = os.getpid(), checker.read_all
+
+    def failing(*args):
+        if os.getpid() != checker_process:
+            raise RuntimeError("a process that fails")
+        return read_all(*args)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(checker, "read_all", failing)
+    assert checker.check([], archive, pub) == serial
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])

@@ -601,6 +601,45 @@ def test_content_rules(text: str, expected: list) -> None:
     assert findings(text) == expected
 
 
+#: texts whose first word, or whose addresses, are easy to misjudge
+TRICKY = [
+    "Dear Focus Reader,", "DEAR  focus reader:", "...dear, focus reader", "_Dear_Focus", "dear2 focus",
+    "2dear", "Prepared by China-US Focus", "PREPARED\tby", "\u00a0Dear", "Ｄｅａｒ Focus", "ﬁnal dear",
+    "Dearly", "", "  ", "-- --", "at https://example.org/a.", "at HTTPS://example.org", "WwW.example.org",
+    "www.example.org", "wWw.x", "ww.example.org", "www.", "a@www.example.org", "x.www.example.org",
+    "httpſ://example.org", "the wwW. thing", "Ｗｗｗ.example.org", "www\u2024example",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_quick_answers_agree_with_the_full_reading(text: str) -> None:
+    """The rules' shortcuts say no only where the full reading finds nothing."""
+    from newsletter.schema.rules import links, structure
+
+    firsts = ("dear", "prepared")
+    if structure._first_word_is_none_of(text, firsts):
+        assert structure._words(text)[:1] not in [(word,) for word in firsts]
+    if not links._may_hold_address(text):
+        assert links._BARE_ADDRESS.search(text) is None
+
+
+def test_quick_answers_answer_most_texts() -> None:
+    from newsletter.schema.rules import links, structure
+
+    assert structure._first_word_is_none_of("A brief of the week.", ("dear", "prepared"))
+    assert not links._may_hold_address("A brief of the week, at example.org.")
+
+
+def test_only_w_is_w_whatever_the_case() -> None:
+    """What :func:`links._may_hold_address` relies on, over every character."""
+    import re
+    import sys
+
+    w = re.compile("w", re.IGNORECASE)
+    characters = map(chr, range(sys.maxunicode + 1))
+    assert {c for c in characters if w.fullmatch(c) or "w" in c.lower()} == {"w", "W"}
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))

@@ -156,7 +156,7 @@ def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1
     ``first_line`` is the file's line of the token's line 1 (a block body's tokens)."""
     start = first_line - 1
     if token.map:
-        lines = issue.text.splitlines()
+        lines = issue.lines
         for number in range(start + token.map[0], min(start + token.map[1], len(lines))):
             if needle and needle in lines[number]:
                 return number + 1

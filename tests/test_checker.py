@@ -792,6 +792,24 @@ def test_a_share_whose_process_fails_is_read_again(archive, monkeypatch) -> None
     assert checker.check([], archive, pub) == serial
 
 
+def test_paths_are_resolved_as_path_resolve_does(tmp_path) -> None:
+    from newsletter.schema import files
+
+    (tmp_path / "real" / "2026").mkdir(parents=True)
+    (tmp_path / "real" / "2026" / "a.md").write_text("a")
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "issues" / "2026").symlink_to(tmp_path / "real" / "2026")
+    (tmp_path / "issues" / "b.md").symlink_to(tmp_path / "real" / "2026" / "a.md")
+    (tmp_path / "issues" / "c.md").write_text("c")
+    paths = [
+        *(tmp_path / "issues" / name for name in ("2026/a.md", "b.md", "c.md", "missing.md", "..")),
+        tmp_path / "issues" / "2026" / ".." / "c.md",
+        tmp_path / "real" / "2026" / "a.md",
+        tmp_path / "issues" / "2026" / "a.md",
+    ]
+    assert files.resolved(paths) == [path.resolve() for path in paths]
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 def test_other_files_with_other_line_endings_are_read_alike(archive, newline: str) -> None:
     first = archive / "issues" / "2026" / "2026-01-30.md"

@@ -131,7 +131,8 @@ def shared(work: Callable[[list[T]], list[R]], items: list[T], processes: int) -
 
 def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     """Check ``paths`` (all issues when empty) and return every problem found."""
-    archive = {p.resolve(): p for p in files.issue_paths(root)}
+    found = files.issue_paths(root)
+    archive = dict(zip(files.resolved(found), found, strict=True))
     named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
     # numbers must be unique across the whole archive, not just the files named:
     # of the other files only the front matter is read

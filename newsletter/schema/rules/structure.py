@@ -31,8 +31,6 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
 
 
-_setting_words = functools.lru_cache(maxsize=16)(_words)
-
 #: what ``[\W_]+`` leaves of ASCII text: its words
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -52,15 +50,25 @@ def _first_word_is_none_of(text: str, words: tuple[str, ...]) -> bool:
 CLOSING_WORDS = 8
 
 
+@functools.lru_cache(maxsize=16)
+def _boilerplate_words(
+    salutation_text: str, closing_text: str
+) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """The salutation's words, the closing's first words, and how much of a paragraph to
+    read: worked out once, not for every paragraph."""
+    salutation = _words(salutation_text)
+    closing = _words(closing_text)[:CLOSING_WORDS]
+    # (only its beginning counts: that is all that is read of a long paragraph)
+    start = len(salutation_text) + len(" ".join(closing_text.split()[:CLOSING_WORDS]))
+    return salutation, closing, 2 * start + 100
+
+
 def boilerplate(text: Text, pub: Publication) -> str | None:
     """``salutation`` or ``closing`` when a paragraph is one of them, typed into the issue."""
     if text.kind != "paragraph_open":
         return None
-    salutation = _setting_words(pub.site.salutation)
-    closing = _setting_words(pub.site.closing)[:CLOSING_WORDS]
-    # (only its beginning counts: that is all that is read of a long paragraph)
-    start = len(pub.site.salutation) + len(" ".join(pub.site.closing.split()[:CLOSING_WORDS]))
-    head = text.inline.content[: 2 * start + 100]
+    salutation, closing, length = _boilerplate_words(pub.site.salutation, pub.site.closing)
+    head = text.inline.content[:length]
     if _first_word_is_none_of(head, salutation[:1] + closing[:1]):
         return None  # (most paragraphs: told without normalizing them)
     words = _words(head)

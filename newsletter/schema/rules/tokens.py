@@ -105,6 +105,8 @@ def read_block(
 
 def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
     """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
+    if token.type not in ("fence", "colon_fence"):
+        return None  # (most tokens: told before anything else is asked of them)
     found = directive_of(token)
     if not found or found[0] not in BLOCK_DIRECTIVES:
         return None

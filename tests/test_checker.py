@@ -601,6 +601,45 @@ def test_content_rules(text: str, expected: list) -> None:
     assert findings(text) == expected
 
 
+#: texts whose first word, or whose addresses, are easy to misjudge
+TRICKY = [
+    "Dear Focus Reader,", "DEAR  focus reader:", "...dear, focus reader", "_Dear_Focus", "dear2 focus",
+    "2dear", "Prepared by China-US Focus", "PREPARED\tby", "\u00a0Dear", "Ｄｅａｒ Focus", "ﬁnal dear",
+    "Dearly", "", "  ", "-- --", "at https://example.org/a.", "at HTTPS://example.org", "WwW.example.org",
+    "www.example.org", "wWw.x", "ww.example.org", "www.", "a@www.example.org", "x.www.example.org",
+    "httpſ://example.org", "the wwW. thing", "Ｗｗｗ.example.org", "www\u2024example",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_quick_answers_agree_with_the_full_reading(text: str) -> None:
+    """The rules' shortcuts say no only where the full reading finds nothing."""
+    from newsletter.schema.rules import links, structure
+
+    firsts = ("dear", "prepared")
+    if structure._first_word_is_none_of(text, firsts):
+        assert structure._words(text)[:1] not in [(word,) for word in firsts]
+    if not links._may_hold_address(text):
+        assert links._BARE_ADDRESS.search(text) is None
+
+
+def test_quick_answers_answer_most_texts() -> None:
+    from newsletter.schema.rules import links, structure
+
+    assert structure._first_word_is_none_of("A brief of the week.", ("dear", "prepared"))
+    assert not links._may_hold_address("A brief of the week, at example.org.")
+
+
+def test_only_w_is_w_whatever_the_case() -> None:
+    """What :func:`links._may_hold_address` relies on, over every character."""
+    import re
+    import sys
+
+    w = re.compile("w", re.IGNORECASE)
+    characters = map(chr, range(sys.maxunicode + 1))
+    assert {c for c in characters if w.fullmatch(c) or "w" in c.lower()} == {"w", "W"}
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))
@@ -659,32 +698,116 @@ def test_front_matter_reader_agrees_with_the_full_reader(text: str) -> None:
     assert issuefile.read("issues/2026/2026-01-30.md", VALID.encode(), pub).meta.number == 2
 
 
-def test_a_large_archive_is_checked_in_parallel_with_the_same_result(archive, monkeypatch) -> None:
+#: how some files of :func:`large_archive` are broken, by their index
+BROKEN = {
+    7: lambda text: text.replace("number: 8", "number: 3"),  # a number used twice
+    12: lambda text: text.replace("topics: [trade", "topics: [trade, [x"),  # not YAML
+    19: lambda text: text.replace("## This Week", "## This Weak"),  # a missing section
+    23: lambda text: text.replace("(https://example.org/article)", "(ftp://example.org/a)"),
+    30: lambda text: text.replace(":source: https://example.org/stat\n", ""),  # to fill
+    41: lambda text: text.replace("number: 42", "number: 3"),  # that number again
+    52: lambda text: b"\xff\x00 not text",
+    53: lambda text: "",
+    60: lambda text: text.replace("A brief of the week.", "<b>A brief</b> at www.example.org"),
+}
+
+
+def large_archive(archive) -> list[str]:
+    """Enough issues in ``archive`` for three processes to share, some broken; their paths."""
     import datetime as dt
+
+    from newsletter.check import checker
+
+    for path in (archive / "issues" / "2026").iterdir():
+        path.unlink()
+    first, paths = dt.date(2026, 1, 2), []
+    for index in range(checker.PARALLEL_FROM * 3 // 2 + 2):
+        date = first + dt.timedelta(weeks=index)
+        text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
+        target = archive / "issues" / str(date.year) / f"{date}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = BROKEN.get(index, str)(text)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+        paths.append(target.relative_to(archive).as_posix())
+    return paths
+
+
+@pytest.mark.parametrize("named", [(), (41,), (2, 7, 19, 52)], ids=["all", "one", "several"])
+def test_a_large_archive_is_read_in_parallel_with_the_same_result(
+    archive, monkeypatch, named
+) -> None:
+    """Many files are read by several processes, forked from the checker's: each file's
+    problems, and the numbers of those not named, are what one process finds alone."""
+    import os
 
     from newsletter.check import checker
     from newsletter.schema import publication
 
-    folder = archive / "issues" / "2026"
-    for path in folder.iterdir():
-        path.unlink()
-    first = dt.date(2026, 1, 2)
-    for index in range(checker.PARALLEL_FROM + 6):
-        date = first + dt.timedelta(weeks=index)
-        text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
-        if index == 7:
-            text = text.replace("number: 8", "number: 3")  # a number used twice
-        if index == 40:
-            text = text.replace("## This Week", "## This Weak")  # a missing section
-        target = archive / "issues" / str(date.year) / f"{date}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    paths = large_archive(archive)
+    chosen = [archive / paths[index] for index in named]
     pub = publication.load(archive)
-    parallel = [str(p) for p in checker.check([], archive, pub)]
+    forked = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        forked.extend([pid] if pid else [])
+        return pid
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    parallel = [str(p) for p in checker.check(chosen, archive, pub)]
+    assert len(forked) == 2  # three processes shared the files
     monkeypatch.setattr(checker, "PARALLEL_FROM", 10_000)
-    serial = [str(p) for p in checker.check([], archive, pub)]
+    serial = [str(p) for p in checker.check(chosen, archive, pub)]
+    assert len(forked) == 2  # and then one alone
     assert parallel == serial
-    assert any("[M210]" in line for line in serial) and any("[S301]" in line for line in serial)
+    codes = {line.rsplit("[", 1)[1].rstrip("]") for line in serial}
+    expected = {
+        (): {"M210", "M202", "S303", "S301", "L501", "D405", "F102", "F104", "H601", "L506"},
+        (41,): {"M210"},  # compared with the number of a file read in another process
+        (2, 7, 19, 52): {"M210", "S303", "S301", "F102"},
+    }
+    assert codes == expected[named]
+
+
+def test_a_share_whose_process_fails_is_read_again(archive, monkeypatch) -> None:
+    import os
+
+    from newsletter.check import checker
+    from newsletter.schema import publication
+
+    large_archive(archive)
+    pub = publication.load(archive)
+    serial = checker.check([], archive, pub)
+    checker_process, read_all = os.getpid(), checker.read_all
+
+    def failing(*args):
+        if os.getpid() != checker_process:
+            raise RuntimeError("a process that fails")
+        return read_all(*args)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(checker, "read_all", failing)
+    assert checker.check([], archive, pub) == serial
+
+
+def test_paths_are_resolved_as_path_resolve_does(tmp_path) -> None:
+    from newsletter.schema import files
+
+    (tmp_path / "real" / "2026").mkdir(parents=True)
+    (tmp_path / "real" / "2026" / "a.md").write_text("a")
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "issues" / "2026").symlink_to(tmp_path / "real" / "2026")
+    (tmp_path / "issues" / "b.md").symlink_to(tmp_path / "real" / "2026" / "a.md")
+    (tmp_path / "issues" / "c.md").write_text("c")
+    paths = [
+        *(tmp_path / "issues" / name for name in ("2026/a.md", "b.md", "c.md", "missing.md", "..")),
+        tmp_path / "issues" / "2026" / ".." / "c.md",
+        tmp_path / "real" / "2026" / "a.md",
+        tmp_path / "issues" / "2026" / "a.md",
+    ]
+    assert files.resolved(paths) == [path.resolve() for path in paths]
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])

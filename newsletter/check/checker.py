@@ -7,12 +7,12 @@ and returns the problems sorted by file and line.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from newsletter.schema import files, issuefile, rules
 from newsletter.schema.issuefile import IssueFile
@@ -56,39 +56,93 @@ class Checked:
         return cls(numbered, tuple(issue.problems))
 
 
-#: from how many files on the checking is shared among the processors
+#: from how many files on the reading is shared among the processors
 PARALLEL_FROM = 64
 
+#: a file to check whole (True), or another file of the archive, read for its front
+#: matter only (False): what :func:`read_all` does with each
+Job = tuple[bool, Path]
 
-def _check_one(job: tuple[Path, Path, Publication]) -> Checked:
-    return Checked.of(check_file(*job))
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def check_files(paths: list[Path], root: Path, pub: Publication) -> list[Checked]:
-    """Check every file of ``paths``, in worker processes when there are many of them."""
-    jobs = [(path, root, pub) for path in paths]
-    workers = min(os.cpu_count() or 1, len(jobs) // (PARALLEL_FROM // 2))
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [_check_one(job) for job in jobs]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_check_one, jobs, chunksize=16))
+def read_all(jobs: list[Job], root: Path, pub: Publication) -> list[Checked]:
+    """Each file of ``jobs``, checked whole or read for its front matter only (whose
+    problems are left out: a file is reported only when it is checked)."""
+    return [
+        Checked.of(check_file(path, root, pub))
+        if whole
+        else Checked(Checked.of(front_matter_of(path, root, pub)).numbered)
+        for whole, path in jobs
+    ]
+
+
+def processes_for(jobs: int) -> int:
+    """How many processes share ``jobs`` files: one below :data:`PARALLEL_FROM`, else one
+    per processor, each with at least half that many files."""
+    if jobs < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(os.cpu_count() or 1, jobs // (PARALLEL_FROM // 2)))
+
+
+def shared(work: Callable[[list[T]], list[R]], items: list[T], processes: int) -> list[R]:
+    """``work(items)``, the items shared among ``processes`` processes; in their order.
+
+    The other processes are forked from this one, which has imported everything
+    already and does its own share meanwhile: none starts Python or imports anything
+    again, and nothing is sent to them; each sends its share's results back through a
+    pipe. (A pool of workers, as before, had to import ``concurrent.futures`` and
+    ``multiprocessing`` first, 30 ms, then start, and be sent every file with the
+    publication.) A share whose process fails is done here instead.
+    """
+    if processes < 2 or len(items) < 2 or not hasattr(os, "fork"):
+        return work(items)
+    shares = [items[index::processes] for index in range(processes)]
+    children = []
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share into the pipe, then out, running nothing else
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(work(share), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end, share))
+    done = [work(shares[0])]
+    for pid, read_end, share in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            sent = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            part = pickle.loads(sent) if os.waitstatus_to_exitcode(status) == 0 else None
+        except Exception:  # (a child that died half-way)
+            part = None
+        done.append(work(share) if part is None else part)
+    results: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for index, part in enumerate(done):
+        results[index::processes] = part
+    return results
 
 
 def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     """Check ``paths`` (all issues when empty) and return every problem found."""
-    archive = {p.resolve(): p for p in files.issue_paths(root)}
+    found = files.issue_paths(root)
+    archive = dict(zip(files.resolved(found), found, strict=True))
     named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
-    chosen = list(named.values())
-    checked = check_files(chosen, root, pub)
-    problems = [p for issue in checked for p in issue.problems]
     # numbers must be unique across the whole archive, not just the files named:
     # of the other files only the front matter is read
-    others = (
-        Checked.of(front_matter_of(p, root, pub)) for key, p in archive.items() if key not in named
-    )
+    jobs: list[Job] = [(True, path) for path in named.values()]
+    jobs += [(False, path) for key, path in archive.items() if key not in named]
+    read = shared(lambda share: read_all(share, root, pub), jobs, processes_for(len(jobs)))
+    checked = [issue for issue, (whole, _) in zip(read, jobs, strict=True) if whole]
+    problems = [p for issue in checked for p in issue.problems]
     shown = {issue.numbered.path for issue in checked}
-    numbered = [issue.numbered for issue in (*checked, *others)]
+    numbered = [issue.numbered for issue in read]
     problems += [p for p in duplicate_numbers(numbered) if p.path in shown]
     return sorted(set(problems))

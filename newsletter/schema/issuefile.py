@@ -9,6 +9,7 @@ as far as the file allows. Where the file is and how its bytes are read is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -39,6 +40,11 @@ class IssueFile:
     #: every block token of the body and of its blocks' bodies, with their first lines
     #: (:func:`newsletter.schema.rules.tokens.every_token`)
     walked: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines of the text, split once for every rule that reads them."""
+        return self.text.splitlines()
 
     def problem(self, line: int, code: str, message: str) -> None:
         """Record a problem; its message is kept to one line of reasonable length."""
@@ -73,13 +79,16 @@ def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
     except Exception as error:  # the parser is third-party code: never let it escape
         issue.problem(1, "F107", f"the Markdown parser failed on this file: {error}")
         return issue
-    _read_front_matter(issue, text, issue.tokens, pub)
+    _read_front_matter(issue, text, issue.lines, issue.tokens, pub)
     _check_path(issue)
     return issue
 
 
-def _read_front_matter(issue: IssueFile, text: str, tokens: list[Token], pub: Publication) -> None:
-    """The front matter as the parser found it (the first token): into ``issue.meta``."""
+def _read_front_matter(
+    issue: IssueFile, text: str, lines: list[str], tokens: list[Token], pub: Publication
+) -> None:
+    """The front matter as the parser found it (the first token): into ``issue.meta``
+    (``lines``: the text's ``splitlines()``)."""
     if not tokens or tokens[0].type != "front_matter":
         if text.lstrip("\ufeff").split("\n", 1)[0].rstrip() == "---":
             issue.front_matter_closed = False
@@ -91,7 +100,6 @@ def _read_front_matter(issue: IssueFile, text: str, tokens: list[Token], pub: Pu
         return
     token = tokens[0]
     issue.meta.lines["---"] = 1
-    lines = text.splitlines()
     end = token.map[1] if token.map else 1
     if end > len(lines) or lines[end - 1].rstrip() not in ("---", "..."):
         issue.front_matter_closed = False
@@ -125,7 +133,7 @@ def read_front_matter(path: str, raw: bytes, pub: Publication) -> IssueFile:
         text, tokens = _front_matter_tokens(text)
     except Exception:  # the parser is third-party code: never let it escape
         return issue
-    _read_front_matter(issue, text, tokens, pub)
+    _read_front_matter(issue, text, text.splitlines(), tokens, pub)
     return issue
 
 

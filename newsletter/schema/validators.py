@@ -7,12 +7,14 @@ Each takes the raw option text and returns the cleaned value, or raises
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import SplitResult, urlsplit
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
+@functools.lru_cache(maxsize=256)  # (the rules ask it of each address twice or more)
 def split_url(text: str) -> SplitResult | None:
     """``urlsplit`` that answers None, instead of raising, for text like ``https://[``."""
     try:

@@ -31,22 +31,47 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
 
 
-_setting_words = functools.lru_cache(maxsize=16)(_words)
+#: what ``[\W_]+`` leaves of ASCII text: its words
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _first_word_is_none_of(text: str, words: tuple[str, ...]) -> bool:
+    """True when the first of :func:`_words` of ``text`` is surely none of ``words``
+    (False: it may be), told faster than by normalizing the text: in ASCII text, which
+    normalizing leaves as it is, the first word is the first run of letters and digits,
+    lower-cased."""
+    if not text.isascii():
+        return False
+    first = _ASCII_WORD.search(text)
+    return first is None or first[0].lower() not in words
 
 
 #: How many of the closing paragraph's first words make a paragraph a typed closing.
 CLOSING_WORDS = 8
 
 
+@functools.lru_cache(maxsize=16)
+def _boilerplate_words(
+    salutation_text: str, closing_text: str
+) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """The salutation's words, the closing's first words, and how much of a paragraph to
+    read: worked out once, not for every paragraph."""
+    salutation = _words(salutation_text)
+    closing = _words(closing_text)[:CLOSING_WORDS]
+    # (only its beginning counts: that is all that is read of a long paragraph)
+    start = len(salutation_text) + len(" ".join(closing_text.split()[:CLOSING_WORDS]))
+    return salutation, closing, 2 * start + 100
+
+
 def boilerplate(text: Text, pub: Publication) -> str | None:
     """``salutation`` or ``closing`` when a paragraph is one of them, typed into the issue."""
     if text.kind != "paragraph_open":
         return None
-    salutation = _setting_words(pub.site.salutation)
-    closing = _setting_words(pub.site.closing)[:CLOSING_WORDS]
-    # (only its beginning counts: that is all that is read of a long paragraph)
-    start = len(pub.site.salutation) + len(" ".join(pub.site.closing.split()[:CLOSING_WORDS]))
-    words = _words(text.inline.content[: 2 * start + 100])
+    salutation, closing, length = _boilerplate_words(pub.site.salutation, pub.site.closing)
+    head = text.inline.content[:length]
+    if _first_word_is_none_of(head, salutation[:1] + closing[:1]):
+        return None  # (most paragraphs: told without normalizing them)
+    words = _words(head)
     if salutation and words[: len(salutation)] == salutation:
         return "salutation"
     if closing and words[: len(closing)] == closing:
@@ -171,7 +196,7 @@ def _lookalike(section: BodySection, thing: str, too_few: bool) -> Finding | Non
 
 
 def fences_are_closed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
-    lines = issue.text.splitlines()
+    lines = issue.lines
     for token in issue.tokens:
         if token.type in ("fence", "colon_fence") and token.map:
             start, end = token.map
@@ -202,7 +227,9 @@ PLACEHOLDER = re.compile(r"\[\[FILL(?::\s*(?P<what>[^\]]*?))?\s*\]\]")
 
 def placeholders_are_filled(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """In a draft a placeholder is work to do (T701); a published issue may hold none."""
-    for number, text in enumerate(issue.text.splitlines(), 1):
+    if "[[FILL" not in issue.text:  # (what every placeholder starts with: a quick no)
+        return
+    for number, text in enumerate(issue.lines, 1):
         for match in PLACEHOLDER.finditer(text):
             if issue.meta.published:
                 yield (number, "T702", f"a published issue still holds the placeholder {match[0]}")

@@ -105,6 +105,8 @@ def read_block(
 
 def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
     """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
+    if token.type not in ("fence", "colon_fence"):
+        return None  # (most tokens: told before anything else is asked of them)
     found = directive_of(token)
     if not found or found[0] not in BLOCK_DIRECTIVES:
         return None
@@ -156,7 +158,7 @@ def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1
     ``first_line`` is the file's line of the token's line 1 (a block body's tokens)."""
     start = first_line - 1
     if token.map:
-        lines = issue.text.splitlines()
+        lines = issue.lines
         for number in range(start + token.map[0], min(start + token.map[1], len(lines))):
             if needle and needle in lines[number]:
                 return number + 1

@@ -16,12 +16,12 @@ temporary files, not pipes, so nothing but :func:`os.wait4` reaps it) and gives
   command, whatever ran before. (``getrusage(RUSAGE_CHILDREN)`` would not do: its
   ``ru_maxrss`` is the largest of all the children this process ever reaped, a
   maximum that no earlier larger build lets fall, and not a delta.)
-- ``treerss``: the largest *sum* of the resident set sizes of the process and all
-  its descendants alive at once, sampled every :data:`SAMPLE` seconds from
-  ``/proc`` (``/proc/PID/task/*/children`` and ``statm``): what the machine holds
-  at once when the build's Python waits for Pagefind. Sampling can miss a peak
-  shorter than the interval, and pages shared between processes count once per
-  process.
+- ``treerss``: the largest memory held at once by the process and all its
+  descendants alive, sampled every :data:`SAMPLE` seconds from ``/proc``
+  (``/proc/PID/task/*/children``; the RSS from ``statm`` while there is one
+  process, the sum of the PSS from ``smaps_rollup`` while there are several, so
+  that shared pages count once): what the machine holds while the build's Python
+  waits for Pagefind. Sampling can miss a peak shorter than the interval.
 """
 
 from __future__ import annotations
@@ -81,15 +81,38 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def rss(pid: int) -> int:
+    """Bytes: the resident set size of ``pid`` now (0 when gone), from ``statm``."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def pss(pid: int) -> int:
+    """Bytes: the proportional set size of ``pid`` now (its share of each page it shares),
+    from ``smaps_rollup``; its RSS where that file cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return rss(pid)
+
+
 def tree_rss(pid: int) -> int:
-    """Bytes: the summed RSS of ``pid`` and its descendants now (0 when gone)."""
-    total = 0
-    for process in descendants(pid):
-        try:
-            total += int(Path(f"/proc/{process}/statm").read_text().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    """Bytes: the memory ``pid`` and its descendants hold now (0 when gone).
+
+    One process: its RSS (``statm``, cheap). Several: the sum of their PSS
+    (``smaps_rollup``), so that pages they share count once: a child forked by the
+    build (Pagefind is started with a ``preexec_fn``, so with ``fork``) shares all of
+    the build's memory until it runs ``exec``, and the sum of RSS would count it twice.
+    """
+    processes = descendants(pid)
+    if len(processes) == 1:
+        return rss(pid)
+    return sum(pss(process) for process in processes)
 
 
 class TreeSampler(threading.Thread):

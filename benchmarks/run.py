@@ -255,9 +255,10 @@ def measure_search(
                 measured.add(f"search {which} bytes", got.bytes)
                 measured.notes[f"search {which}"] = f"“{word}”"
                 measured.notes[f"search {which} matched"] = str(got.matched)
+                parts = ", ".join(f"{k} {v:,}" for k, v in sorted((got.parts or {}).items()))
                 log(
                     f"  {project.kind}: search “{word}” ({got.matched} issues): "
-                    f"{got.bytes:,} bytes, {got.requests} requests, {got.seconds:.2f} s"
+                    f"{got.bytes:,} bytes ({parts}), {got.requests} requests, {got.seconds:.2f} s"
                 )
 
 

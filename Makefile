@@ -96,7 +96,7 @@ format: guard $(STAMP) ## Reformat the Python code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: guard $(STAMP) $(NODE_STAMP) chromium ## Measure builds, pages, search and Lighthouse (BENCHOPTS="--sizes 52,520")
+bench: guard $(STAMP) $(NODE_STAMP) chromium ## Measure builds at 52, 520, 5,200 issues, search, Lighthouse (BENCHOPTS="--sizes 20,52")
 	$(BIN)/python -m benchmarks.run $(BENCHOPTS)
 	$(BIN)/python -m benchmarks.search
 	$(BIN)/python -m benchmarks.lighthouse

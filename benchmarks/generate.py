@@ -1,17 +1,21 @@
-"""A synthetic archive of weekly issues, for the benchmarks.
+"""A synthetic archive of issues, for the benchmarks.
 
-``generate(dest, n, seed)`` writes ``n`` weekly issues (consecutive Fridays from
-2016-01-08, numbered 1..n) as ``dest/issues/YYYY/YYYY-MM-DD.md`` in the real
-format, each about 800 words, and copies the project's ``publication.toml``,
-``conf.py``, ``index.md``, ``_templates/`` and ``_static/`` next to them, so that
-``dest`` is a complete project that builds like this repository.
+``generate(dest, n, seed, cadence)`` writes ``n`` issues, numbered 1..n, as
+``dest/issues/YYYY/YYYY-MM-DD.md`` in the real format, each about 800 words, and
+copies the project's ``publication.toml``, ``conf.py``, ``index.md``,
+``_templates/`` and ``_static/`` next to them, so that ``dest`` is a complete
+project that builds like this repository. The cadence gives the dates
+(:data:`CADENCES`): ``weekly``, consecutive Fridays from 2016-01-08 (520 issues
+are ten years, to 2025-12-19), or ``daily``, every day from 2012-01-01 (5,200
+issues are a daily edition over fourteen years, to 2026-03-27).
 
-Every issue is made from word lists with a ``random.Random`` seeded from
-``seed`` and the issue's number alone: the output is the same on every run, and
-the first 52 issues of a 520-issue archive are the 52 issues of a 52-issue one.
-Every issue passes the checker (``python -m newsletter check``).
+Issue k's date depends on k and the cadence alone, and its text is made from word
+lists with a ``random.Random`` seeded from ``seed`` and k alone: the output is the
+same on every run, and the first 52 issues of a 520-issue archive are the 52
+issues of a 52-issue one (of the same cadence). Every issue passes the checker
+(``python -m newsletter check``).
 
-    python -m benchmarks.generate DEST N [--seed S]
+    python -m benchmarks.generate DEST N [--seed S] [--cadence weekly|daily]
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from newsletter.schema import publication
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_FRIDAY = dt.date(2016, 1, 8)
+#: each cadence: the date of issue 1 and the days from one issue to the next
+CADENCES = {"weekly": (FIRST_FRIDAY, 7), "daily": (dt.date(2012, 1, 1), 1)}
 #: the project files that make ``dest`` buildable like this repository
 PROJECT_FILES = ("publication.toml", "conf.py", "index.md")
 PROJECT_DIRS = ("_templates", "_static")
@@ -394,11 +400,13 @@ def copy_project(dest: Path, root: Path = ROOT) -> None:
             shutil.copytree(root / name, dest / name, dirs_exist_ok=True)
 
 
-def issue_dates(n: int) -> list[dt.date]:
-    return [FIRST_FRIDAY + dt.timedelta(weeks=k) for k in range(n)]
+def issue_dates(n: int, cadence: str = "weekly") -> list[dt.date]:
+    """The dates of issues 1..n: issue k's depends on k and the cadence alone."""
+    first, days = CADENCES[cadence]
+    return [first + dt.timedelta(days=days * k) for k in range(n)]
 
 
-def generate(dest: Path, n: int, seed: int = 1) -> list[Path]:
+def generate(dest: Path, n: int, seed: int = 1, cadence: str = "weekly") -> list[Path]:
     """Write ``n`` issues and the project files into ``dest``; return the issue paths."""
     dest = Path(dest)
     if dest.resolve() == ROOT.resolve():
@@ -406,7 +414,7 @@ def generate(dest: Path, n: int, seed: int = 1) -> list[Path]:
     copy_project(dest)
     topics = list(publication.load(ROOT).topics)
     paths = []
-    for number, date in enumerate(issue_dates(n), start=1):
+    for number, date in enumerate(issue_dates(n, cadence), start=1):
         path = dest / "issues" / f"{date:%Y}" / f"{date.isoformat()}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(issue_text(number, date, topics, seed), encoding="utf-8")
@@ -419,8 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dest", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cadence", choices=sorted(CADENCES), default="weekly")
     args = parser.parse_args(argv)
-    paths = generate(args.dest, args.n, args.seed)
+    paths = generate(args.dest, args.n, args.seed, args.cadence)
     print(f"wrote {len(paths)} issues into {args.dest}")
     return 0
 

@@ -1,36 +1,44 @@
-"""Time our build against a plain Sphinx project of the same pages.
+"""Measure our build and checker as the archive grows, against plain Sphinx.
 
-    python -m benchmarks.run [--sizes 52,520] [--repeat 1] [--repeat-small 3] [--seed 1]
+    python -m benchmarks.run [--sizes 52,520,5200] [--repeat 1] [--repeat-small 3]
+                             [--plain-up-to 520] [--cadence daily] [--seed 1] [--no-search]
 
-For each archive size N, in temporary directories, this builds two projects
-with the same N synthetic issues (see :mod:`benchmarks.generate`):
+For each archive size N, in a temporary directory, this writes N synthetic issues
+(:mod:`benchmarks.generate`, a daily edition by default: issue k is the same
+whatever N) and builds
 
 ours
-    this repository's project (``conf.py`` with the ``newsletter`` extension,
-    the templates and styles, ``publication.toml``);
+    this repository's project (``conf.py`` with the ``newsletter`` extension, the
+    templates and styles, ``publication.toml``);
 plain
-    a plain Sphinx + myst-parser + sphinx-book-theme project with no newsletter
-    extension: an ``index.md`` whose global ``toctree`` (glob) lists every
-    issue, and the quote/stat/question blocks turned into plain blockquotes.
+    the same issues as a plain Sphinx + myst-parser + sphinx-book-theme project
+    (:mod:`benchmarks.plain`), only where N ≤ ``--plain-up-to`` (its global toctree
+    puts every issue on every page: at 5,200 a clean build would take hours).
 
-Both are built with ``python -m sphinx -b html -W --keep-going -n -d DOCTREES
-SRC OUT`` (the flags of ``make html``) and measured the same way: a clean
-build, an incremental build after one word of one issue in the middle of the
-archive changes, a build with nothing changed, the size of that issue's page
-and of ``searchindex.js``; for ours also ``python -m newsletter check`` over
-every issue. The results are printed as Markdown tables (medians of the
-repeats), progress goes to stderr.
+Both are built with ``python -m sphinx -b html -W --keep-going -n -d DOCTREES SRC
+OUT`` (the flags of ``make html``) and measured the same way: a clean build, a
+build after one word of the middle issue changes (a different word each repeat),
+a build with nothing changed, each with its time and its peak memory
+(:mod:`benchmarks.measure`); the middle issue's page in bytes and gzipped; and
+what a fresh headless Chromium downloads to search a rare word and a common one
+(:func:`benchmarks.search.load`). For ours also ``python -m newsletter check`` of
+every issue and of the middle issue named alone, each a fresh process.
+
+The results are Markdown tables on stdout (medians of the repeats): one per N, the
+growth of each figure from the second largest N to the largest against the linear
+bound, and the issue's targets, met or not (:mod:`benchmarks.verdict`). Progress
+goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import gzip
 import os
 import platform
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,103 +46,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .generate import ROOT, generate
+from .generate import CADENCES, ROOT, generate
+from .measure import Run, timed
+from .plain import make_plain
+from .verdict import growth_table, show, target_lines
 
 KINDS = ("ours", "plain")
 #: the words the incremental edit puts in place of one word, in turn
 EDIT_WORDS = ("reportedly", "apparently", "evidently", "ostensibly")
-
-PLAIN_CONF = '''"""A plain Sphinx project of the same pages: no newsletter extension."""
-
-project = "Focus This Week (plain)"
-author = "China-US Focus"
-extensions = ["myst_parser"]
-myst_enable_extensions = ["colon_fence"]
-# the title is written in the front matter only; without this the pages have none
-myst_title_to_header = True
-smartquotes = False
-html_theme = "sphinx_book_theme"
-'''
-
-PLAIN_INDEX = """# Focus This Week
-
-The weekly China–US newsletter of China-US Focus, without the newsletter extension.
-
-```{toctree}
-:glob:
-:maxdepth: 1
-
-issues/*/*
-```
-"""
-
-#: a quote/stat/question block of an issue: its name, argument, then its lines
-BLOCK = re.compile(
-    r"^:::\{(?P<name>quote|stat|question)\}[ \t]*(?P<argument>[^\n]*)\n(?P<lines>.*?)^:::[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-OPTION = re.compile(r"^:(?P<name>[\w-]+):\s*(?P<value>.*)$")
-
-
-# -- the plain project -----------------------------------------------------------
-
-
-def plain_block(match: re.Match[str]) -> str:
-    """A quote/stat/question block as a Markdown blockquote with the same text.
-
-    The plain project has no quote/stat/question directives, so each block
-    becomes a blockquote holding its argument, its body and its options' values.
-    """
-    options: dict[str, str] = {}
-    body: list[str] = []
-    for line in match["lines"].splitlines():
-        option = OPTION.match(line)
-        if option and not body:
-            options[option["name"]] = option["value"]
-        else:
-            body.append(line)
-    paragraphs = [match["argument"].strip(), "\n".join(body).strip()]
-    name = match["name"]
-    if name == "quote":
-        paragraphs.append(
-            " ".join(
-                part
-                for part in (
-                    f"— {options['attribution']}" if "attribution" in options else "",
-                    f"({options['source']})" if "source" in options else "",
-                )
-                if part
-            )
-        )
-    elif name == "stat":
-        paragraphs.append(
-            ", ".join(
-                f"{label} {options[key]}"
-                for key, label in (("source", "Source:"), ("as-of", "as of"))
-                if key in options
-            )
-        )
-    elif "submit" in options:
-        paragraphs.append(f"Submit your thoughts to {options['submit']}.")
-    quoted = []
-    for paragraph in (p for p in paragraphs if p):
-        quoted.append("\n".join(f"> {line}" if line else ">" for line in paragraph.splitlines()))
-    return "\n>\n".join(quoted)
-
-
-def make_plain(ours: Path, plain: Path) -> None:
-    """The plain project of the same issues as the project ``ours``."""
-    plain.mkdir(parents=True)
-    (plain / "conf.py").write_text(PLAIN_CONF, encoding="utf-8")
-    (plain / "index.md").write_text(PLAIN_INDEX, encoding="utf-8")
-    for source in sorted((ours / "issues").glob("*/*.md")):
-        target = plain / source.relative_to(ours)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_text(encoding="utf-8")
-        target.write_text(BLOCK.sub(plain_block, text), encoding="utf-8")
-
-
-# -- measuring -------------------------------------------------------------------
+#: metrics whose figure is the largest sample, not the median
+MAXIMA = {"peak", "full maxrss", "full treerss", "incremental peak"}
 
 
 def edit_one_word(path: Path, round_: int) -> None:
@@ -151,26 +72,13 @@ def edit_one_word(path: Path, round_: int) -> None:
     path.write_text(text[:start] + " ".join(words) + text[end:], encoding="utf-8")
 
 
-@dataclass
-class Run:
-    seconds: float
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-
-def timed(command: list[str], cwd: Path) -> Run:
+def run(command: list[str], cwd: Path) -> Run:
+    """``command`` in ``cwd`` with this repository importable, timed and weighed."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    return Run(time.perf_counter() - start, done.returncode, done.stdout, done.stderr)
+    return timed(command, cwd, env)
 
 
 @dataclass
@@ -179,13 +87,13 @@ class Project:
     src: Path
     out: Path
     doctrees: Path
-    #: the issue edited and weighed: the one in the middle of the archive
+    #: the issue edited, checked alone and weighed: the one in the middle of the archive
     issue: Path
 
     def build(self) -> Run:
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
         command += ["-d", str(self.doctrees), str(self.src), str(self.out)]
-        return timed(command, self.src)
+        return run(command, self.src)
 
     def clean(self) -> None:
         shutil.rmtree(self.out, ignore_errors=True)
@@ -206,17 +114,25 @@ class Project:
 
 @dataclass
 class Measured:
-    """The samples of each metric of one project, and what went wrong."""
+    """The samples of each metric of one project at one N, and what went wrong."""
 
     samples: dict[str, list[float]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    #: words and notes shown in the labels (the search words, the issues they match)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def add(self, metric: str, value: float) -> None:
         self.samples.setdefault(metric, []).append(value)
 
-    def median(self, metric: str) -> float | None:
+    def figure(self, metric: str) -> float | None:
+        """The median of the samples (the largest, for peak memory)."""
         values = self.samples.get(metric)
-        return statistics.median(values) if values else None
+        if not values:
+            return None
+        return max(values) if metric in MAXIMA else statistics.median(values)
+
+    def figures(self) -> dict[str, float | None]:
+        return {metric: self.figure(metric) for metric in self.samples}
 
 
 def tail(text: str, lines: int = 15) -> str:
@@ -227,26 +143,42 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def report_failure(project: Project, what: str, run: Run, measured: Measured) -> None:
-    measured.failures.append(f"{what} failed (exit {run.returncode})")
-    log(f"  !! {project.kind}: {what} failed with exit code {run.returncode}; stderr tail:")
-    log("     " + tail(run.stderr or run.stdout).replace("\n", "\n     "))
+def report_failure(project: Project, what: str, done: Run, measured: Measured) -> None:
+    measured.failures.append(f"{what} failed (exit {done.returncode})")
+    log(f"  !! {project.kind}: {what} failed with exit code {done.returncode}; stderr tail:")
+    log("     " + tail(done.stderr or done.stdout).replace("\n", "\n     "))
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB"
 
 
 def measure(project: Project, repeat: int, repeat_small: int) -> Measured:
+    """Build ``project`` clean, after edits, unchanged; check it (ours); weigh its page."""
     measured = Measured()
 
     def step(metric: str, what: str, before: Callable[[], None] | None = None) -> bool:
         if before:
             before()
         start_ns = time.time_ns()
-        run = project.build()
-        if not run.ok:
-            report_failure(project, what, run, measured)
+        done = project.build()
+        if not done.ok:
+            report_failure(project, what, done, measured)
             return False
-        measured.add(metric, run.seconds)
+        measured.add(metric, done.seconds)
+        measured.add(f"{metric} cpu", done.cpu)
         measured.add(f"{metric} pages", project.pages_written_since(start_ns))
-        log(f"  {project.kind}: {what}: {run.seconds:.2f} s")
+        measured.add("peak", done.peak)
+        if metric == "full":
+            measured.add("full maxrss", done.maxrss)
+            measured.add("full treerss", done.treerss)
+        elif metric == "incremental":
+            measured.add("incremental peak", done.peak)
+        log(
+            f"  {project.kind}: {what}: {done.seconds:.2f} s (CPU {done.cpu:.2f} s), "
+            f"peak {mb(done.maxrss)} "
+            f"(one process) / {mb(done.treerss)} (tree)"
+        )
         return True
 
     for _ in range(repeat):
@@ -254,39 +186,94 @@ def measure(project: Project, repeat: int, repeat_small: int) -> Measured:
             return measured
     for round_ in range(repeat_small):
         if not step(
-            "incremental", "incremental build", lambda r=round_: edit_one_word(project.issue, r)
+            "incremental", "one-issue edit build", lambda r=round_: edit_one_word(project.issue, r)
         ):
             break
     for _ in range(repeat_small):
         if not step("nochange", "no-change build"):
             break
     if project.kind == "ours":
-        for _ in range(repeat_small):
-            run = timed([sys.executable, "-m", "newsletter", "check"], project.src)
-            if not run.ok:
-                report_failure(project, "python -m newsletter check", run, measured)
-                break
-            measured.add("check", run.seconds)
-            log(f"  {project.kind}: check: {run.seconds:.2f} s ({run.stderr.strip()})")
-    if project.page().is_file():
-        measured.add("page bytes", project.page().stat().st_size)
+        named = project.issue.relative_to(project.src).as_posix()
+        for metric, what, paths in (
+            ("check", "check of all issues", []),
+            ("check one", f"check of {named}", [named]),
+        ):
+            for _ in range(repeat_small):
+                done = run([sys.executable, "-m", "newsletter", "check", *paths], project.src)
+                if not done.ok:
+                    report_failure(project, what, done, measured)
+                    break
+                measured.add(metric, done.seconds)
+                measured.add(f"{metric} cpu", done.cpu)
+                log(
+                    f"  {project.kind}: {what}: {done.seconds:.2f} s (CPU {done.cpu:.2f} s; "
+                    f"{done.stderr.strip()})"
+                )
+    page = project.page()
+    if page.is_file():
+        data = page.read_bytes()
+        measured.add("page bytes", len(data))
+        measured.add("page gzip bytes", len(gzip.compress(data, compresslevel=6, mtime=0)))
     else:
-        measured.failures.append(f"no page {project.page().relative_to(project.out)}")
+        measured.failures.append(f"no page {page.relative_to(project.out)}")
     if (project.out / "searchindex.js").is_file():
         measured.add("searchindex bytes", (project.out / "searchindex.js").stat().st_size)
     measured.add("html pages", len(project.pages()))
     return measured
 
 
-def bench_size(n: int, seed: int, repeat: int, repeat_small: int) -> dict[str, Measured]:
+def search_words(issues: list[Path]) -> dict[str, str]:
+    """The rare word (in the fewest issues: nearest to one) and the common word (in the
+    most), chosen like :func:`benchmarks.search.choose_words`."""
+    from .search import choose_words
+
+    chosen = choose_words(issues)
+    return {"rare": chosen[min(chosen)], "common": chosen[max(chosen)]}
+
+
+def measure_search(
+    projects: list[Project], issues: list[Path], results: dict[str, Measured]
+) -> None:
+    """What a fresh headless Chromium downloads for each word, from a gzip static server."""
+    from .browser import CHROMIUM, chromium
+    from .search import load
+
+    if not CHROMIUM.exists():
+        log(f"  search: {CHROMIUM} is missing (make chromium): not measured")
+        return
+    words = search_words(issues)
+    with chromium() as browser:
+        for project in projects:
+            measured = results[project.kind]
+            for which, word in words.items():
+                try:
+                    got = load(browser, project.out, f"search.html?q={word}", project.kind, True)
+                except Exception as error:  # a timeout or a page error: the row stays empty
+                    measured.failures.append(f"search “{word}” failed: {error}")
+                    log(f"  !! {project.kind}: search “{word}” failed: {error}")
+                    continue
+                measured.add(f"search {which} bytes", got.bytes)
+                measured.notes[f"search {which}"] = f"“{word}”"
+                measured.notes[f"search {which} matched"] = str(got.matched)
+                parts = ", ".join(f"{k} {v:,}" for k, v in sorted((got.parts or {}).items()))
+                log(
+                    f"  {project.kind}: search “{word}” ({got.matched} issues): "
+                    f"{got.bytes:,} bytes ({parts}), {got.requests} requests, {got.seconds:.2f} s"
+                )
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
     log(f"N = {n}")
     results: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory(prefix=f"ftw-bench-{n}-") as tmp:
         work = Path(tmp)
-        issues = generate(work / "ours", n, seed)
+        issues = generate(work / "ours", n, args.seed, args.cadence)
         middle = issues[len(issues) // 2]
-        make_plain(work / "ours", work / "plain")
-        for kind in KINDS:
+        kinds = KINDS if n <= args.plain_up_to else ("ours",)
+        if "plain" in kinds:
+            make_plain(work / "ours", work / "plain")
+        projects = []
+        for kind in kinds:
             src = work / kind
             project = Project(
                 kind,
@@ -295,7 +282,11 @@ def bench_size(n: int, seed: int, repeat: int, repeat_small: int) -> dict[str, M
                 doctrees=work / f"{kind}-doctrees",
                 issue=src / middle.relative_to(work / "ours"),
             )
-            results[kind] = measure(project, repeat, repeat_small)
+            results[kind] = measure(project, args.repeat, args.repeat_small)
+            if project.page().is_file():
+                projects.append(project)
+        if args.search and projects:
+            measure_search(projects, issues, results)
     return results
 
 
@@ -307,59 +298,88 @@ def rows(repeat: int, repeat_small: int) -> list[tuple[str, str, str]]:
     full = f"median of {repeat}"
     small = f"median of {repeat_small}"
     return [
-        ("full", f"clean build, s ({full})", "s"),
-        ("incremental", f"incremental build after a one-word edit, s ({small})", "s"),
-        ("incremental pages", "pages written by the incremental build", "n"),
-        ("nochange", f"no-change build, s ({small})", "s"),
+        ("full", f"clean build ({full})", "s"),
+        ("full maxrss", "clean build, peak memory: largest process (wait4)", "B"),
+        ("full treerss", "clean build, peak memory: process tree (sampled)", "B"),
+        ("incremental", f"one-issue edit build ({small})", "s"),
+        ("incremental pages", "pages written by the edit build", "n"),
+        ("incremental peak", "edit build, peak memory", "B"),
+        ("nochange", f"no-change build ({small})", "s"),
         ("nochange pages", "pages written by the no-change build", "n"),
-        ("check", f"`python -m newsletter check`, all issues, s ({small})", "s"),
-        ("page bytes", "middle issue's page, bytes", "n"),
-        ("searchindex bytes", "searchindex.js, bytes", "n"),
+        ("check", f"`python -m newsletter check`, all issues ({small})", "s"),
+        ("check one", f"`python -m newsletter check FILE`, the middle issue ({small})", "s"),
+        ("page bytes", "middle issue's page", "B"),
+        ("page gzip bytes", "middle issue's page, gzip -6", "B"),
+        ("search rare bytes", "search {word} ({matched} issues), downloaded", "B"),
+        ("search common bytes", "search {word} ({matched} issues), downloaded", "B"),
+        ("searchindex bytes", "searchindex.js", "B"),
         ("html pages", "HTML pages in the output", "n"),
     ]
 
 
-def show(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.2f}" if unit == "s" else f"{value:,.0f}"
+def label_of(label: str, metric: str, results: dict[str, Measured]) -> str:
+    """The row's label, with the search word and the issues each project matched."""
+    if "{word}" not in label:
+        return label
+    which = metric.split()[1]
+    notes = [m.notes for m in results.values() if f"search {which}" in m.notes]
+    if not notes:
+        return label.format(word=f"a {which} word", matched="?")
+    matched = " / ".join(n.get(f"search {which} matched", "?") for n in notes)
+    return label.format(word=notes[0][f"search {which}"], matched=matched)
 
 
 def ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.2f}" if a is not None and b else "—"
+    return f"{a / b:.3f}" if a is not None and b else "—"
 
 
 def table(n: int, results: dict[str, Measured], repeat: int, repeat_small: int) -> str:
     lines = [
-        f"### N = {n} issues",
+        f"### N = {n:,} issues",
         "",
         "| metric | ours | plain | ours/plain |",
         "|---|---:|---:|---:|",
     ]
-    ours, plain = results["ours"], results["plain"]
+    ours, plain = results["ours"], results.get("plain", Measured())
     for metric, label, unit in rows(repeat, repeat_small):
-        a, b = ours.median(metric), plain.median(metric)
-        lines.append(f"| {label} | {show(a, unit)} | {show(b, unit)} | {ratio(a, b)} |")
+        a, b = ours.figure(metric), plain.figure(metric)
+        if a is None and b is None and metric == "searchindex bytes":
+            continue
+        cells = [show(a, unit), show(b, unit)]
+        if unit == "s":  # the CPU time beside the wall-clock time
+            cpu = (ours.figure(f"{metric} cpu"), plain.figure(f"{metric} cpu"))
+            cells = [
+                f"{c} (CPU {show(t, unit)})" if t is not None else c
+                for c, t in zip(cells, cpu, strict=True)
+            ]
+        lines.append(
+            f"| {label_of(label, metric, results)} | {cells[0]} | {cells[1]} | {ratio(a, b)} |"
+        )
     for kind, measured in results.items():
         lines.extend(f"\n{kind}: {failure}" for failure in measured.failures)
     return "\n".join(lines)
 
 
-def growth(all_results: dict[int, dict[str, Measured]]) -> str:
-    sizes = sorted(all_results)
-    small, large = sizes[0], sizes[-1]
-    lines = [f"### Growth from N = {small} to N = {large}", ""]
-    lines += ["| metric | ours | plain |", "|---|---:|---:|"]
-    for metric, label in (
-        ("page bytes", "issue page size"),
-        ("searchindex bytes", "searchindex.js"),
-    ):
-        cells = [
-            ratio(all_results[large][kind].median(metric), all_results[small][kind].median(metric))
-            for kind in KINDS
-        ]
-        lines.append(f"| {label}, N={large} / N={small} | {cells[0]} | {cells[1]} |")
-    return "\n".join(lines)
+def machine(args: argparse.Namespace, load_before: tuple[float, ...]) -> str:
+    import sphinx
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load_after = os.getloadavg()
+    return (
+        f"## Build benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"{os.cpu_count()} CPU(s) ({cpu}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, Sphinx {sphinx.__version__}; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
+        f"{args.cadence} issues, seed {args.seed}; plain Sphinx up to N = {args.plain_up_to:,}; "
+        f"search downloads from a gzip static server in a fresh headless Chromium.\n"
+    )
 
 
 def sizes_list(text: str) -> list[int]:
@@ -369,7 +389,7 @@ def sizes_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"{text!r} is not a list such as 52,520") from None
     if not sizes or min(sizes) < 2:
         raise argparse.ArgumentTypeError("sizes are whole numbers from 2 up")
-    return sizes
+    return sorted(set(sizes))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,31 +399,49 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--sizes", type=sizes_list, default=[52, 520], help="archive sizes (default 52,520)"
+        "--sizes",
+        type=sizes_list,
+        default=[52, 520, 5200],
+        help="archive sizes (default 52,520,5200)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="clean builds per project (1)")
     parser.add_argument(
         "--repeat-small",
         type=int,
         default=3,
-        help="incremental and no-change builds, and checks, per project (3)",
+        help="edit and no-change builds, and checks, per project (3)",
+    )
+    parser.add_argument(
+        "--plain-up-to",
+        type=int,
+        default=520,
+        help="build the plain project only where N is at most this (520)",
+    )
+    parser.add_argument(
+        "--cadence", choices=sorted(CADENCES), default="daily", help="dates of the issues (daily)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic archive (1)")
+    parser.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="do not measure the search downloads (no browser)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.repeat_small < 1:
         parser.error("--repeat and --repeat-small are at least 1")
 
-    import sphinx
-
-    all_results = {n: bench_size(n, args.seed, args.repeat, args.repeat_small) for n in args.sizes}
-    print(
-        f"## Build benchmark: Python {platform.python_version()}, Sphinx {sphinx.__version__}, "
-        f"{os.cpu_count()} CPU(s), seed {args.seed}\n"
-    )
+    load_before = os.getloadavg()
+    all_results = {n: bench_size(n, args) for n in args.sizes}
+    print(machine(args, load_before))
     for n, results in all_results.items():
         print(table(n, results, args.repeat, args.repeat_small) + "\n")
+    ours = {n: r["ours"].figures() for n, r in all_results.items()}
+    plain = {n: r["plain"].figures() for n, r in all_results.items() if "plain" in r}
     if len(all_results) > 1:
-        print(growth(all_results))
+        print(growth_table(ours, args.sizes) + "\n")
+    print("### Targets\n")
+    print("\n".join(target_lines(ours, plain)))
     return 0
 
 

@@ -9,7 +9,7 @@ ours
     (``newsletter/outputs/search/``) and the search page ``search.html`` (``_static/search.js``);
 plain
     the same issues as a plain Sphinx + sphinx-book-theme project with a global toctree
-    (:func:`benchmarks.run.make_plain`), searched by the theme's stock Sphinx search;
+    (:func:`benchmarks.plain.make_plain`), searched by the theme's stock Sphinx search;
 
 serves each on 127.0.0.1 with a static file server that counts every byte it sends
 (headers included), and opens ``search.html?q=WORD`` in a fresh headless Chromium
@@ -52,7 +52,7 @@ from typing import Any, BinaryIO
 
 from .browser import CHROMIUM, chromium
 from .generate import ROOT, generate
-from .run import make_plain
+from .plain import make_plain
 
 #: what a static host compresses (GitHub Pages, Netlify, Read the Docs: text types)
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
@@ -117,6 +117,16 @@ def words_of(text: str) -> set[str]:
     return {word.lower() for word in re.findall(r"[A-Za-z]{5,}", text)}
 
 
+def indexed_text(markdown: str) -> str:
+    """What both searches index of an issue file: its body without the front matter, the
+    link targets, the blocks' fences and their options (a name only in an attribution or
+    a word only in a URL would be found by neither search)."""
+    if markdown.startswith("---\n"):
+        markdown = markdown.split("\n---\n", 1)[-1]
+    markdown = re.sub(r"\]\([^)]*\)", "]", markdown)
+    return re.sub(r"^(:::|:[\w-]+:).*$", "", markdown, flags=re.MULTILINE)
+
+
 #: the numbers of hits the query words are chosen for: from one issue to every issue
 HITS = (1, 3, 10, 30, 100, 300, None)
 
@@ -125,13 +135,17 @@ def choose_words(issues: list[Path]) -> dict[int, str]:
     """Query words by the number of issues they are in: for each of :data:`HITS` the
     word nearest to it (``None``: the word in the most issues), keyed by that number.
 
-    Each is a whole word that begins no other word of the archive, so that prefix
-    matching (ours) and stemming (Sphinx) find the same issues.
+    Each is a whole word of the text both searches index (:func:`indexed_text`) that
+    begins no other word of the archive, so that prefix matching (ours) and stemming
+    (Sphinx) find the same issues, and that is not one of the stop words the stock
+    search ignores ("after", "which").
     """
-    texts = [words_of(issue.read_text(encoding="utf-8")) for issue in issues]
+    from sphinx.search.en import SearchEnglish
+
+    texts = [words_of(indexed_text(issue.read_text(encoding="utf-8"))) for issue in issues]
     frequency = collections.Counter(w for words in texts for w in words)
     prefixes = {w[:n] for words in texts for w in words for n in range(5, len(w))}
-    usable = sorted(w for w in frequency if w not in prefixes)
+    usable = sorted(w for w in frequency if w not in prefixes and w not in SearchEnglish.stopwords)
     chosen: dict[int, str] = {}
     for target in HITS:
         if target is None:

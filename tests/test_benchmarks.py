@@ -1,0 +1,133 @@
+"""The benchmarks' own logic, without timing anything: the synthetic archive's dates and
+issues, the growth and target verdicts of ``make bench``, how a run is weighed, and the
+search words. Nothing here reads the repository's issues/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sys
+from pathlib import Path
+
+from benchmarks import generate, measure, search, verdict
+from benchmarks.run import Measured, main
+
+from .conftest import run_cli
+
+
+def test_daily_dates_are_consecutive_days_and_fourteen_years_at_5200() -> None:
+    dates = generate.issue_dates(5200, "daily")
+    assert dates[0] == dt.date(2012, 1, 1)
+    assert all(b - a == dt.timedelta(days=1) for a, b in itertools.pairwise(dates))
+    assert 14 <= (dates[-1] - dates[0]).days / 365.25 < 15
+    assert dates[-1] == dt.date(2026, 3, 27)
+
+
+def test_issue_k_is_the_same_whatever_n() -> None:
+    for cadence in generate.CADENCES:
+        assert generate.issue_dates(52, cadence) == generate.issue_dates(520, cadence)[:52]
+    assert generate.issue_dates(3) == [
+        dt.date(2016, 1, 8),
+        dt.date(2016, 1, 15),
+        dt.date(2016, 1, 22),
+    ]
+
+
+def test_every_daily_issue_passes_the_checker_and_issue_k_is_the_same(tmp_path: Path) -> None:
+    small = generate.generate(tmp_path / "small", 12, cadence="daily")
+    large = generate.generate(tmp_path / "large", 40, cadence="daily")
+    assert [p.relative_to(tmp_path / "small") for p in small] == [
+        p.relative_to(tmp_path / "large") for p in large[:12]
+    ]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(small, large, strict=False))
+    assert len({p.parent.name for p in large}) == 1  # 40 days of 2012
+    done = run_cli(tmp_path / "large", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "checked 40 issue file(s): no problems" in done.stderr
+
+
+def test_growth_against_the_linear_bound() -> None:
+    sizes = [52, 520, 5200]
+    linear = verdict.growth({52: 1.0, 520: 10.0, 5200: 100.0}, sizes)
+    assert (linear.ratio, linear.bound, linear.faster) == (10.0, 10.0, False)
+    assert linear.exponent == 1.0 and linear.marginal == 1.0
+    faster = verdict.growth({52: 1.0, 520: 2.0, 5200: 30.0}, sizes)
+    assert faster.faster and faster.ratio == 15.0 and faster.exponent > 1
+    # a fixed cost hides it from the ratio, not from the cost per added issue
+    hidden = verdict.growth({52: 10.0, 520: 11.0, 5200: 30.0}, sizes)
+    assert not hidden.faster and hidden.marginal > 1
+    assert verdict.growth({520: None, 5200: 3.0}, sizes).faster is None
+    two = verdict.growth({20: 1.0, 52: 2.0}, [20, 52])
+    assert two.bound == 2.6 and two.marginal is None and not two.faster
+
+
+def test_targets_are_met_or_not_from_the_figures_given() -> None:
+    ours = {
+        520: {"incremental": 1.5, "nochange": 1.2, "check": 0.4, "check one": None, "full": 10.0},
+        5200: {"peak": 1.9e9},
+    }
+    ours[520]["full cpu"] = 10.0
+    lines = verdict.target_lines(ours, {520: {"full": 200.0, "full cpu": 100.0}})
+    assert lines[0].startswith("- clean build, ours/plain at N = 520, wall-clock: 1/20.0")
+    assert lines[0].endswith("target ≤ 1/15: met")
+    assert lines[1].startswith("- clean build, ours/plain at N = 520, CPU time: 1/10.0")
+    assert lines[1].endswith("target ≤ 1/15: not met")
+    verdicts = [line.rsplit(": ", 1)[1] for line in lines[2:]]
+    assert verdicts == ["met", "not met", "met", "not measured", "met"]
+    assert verdict.target_lines({5200: {"peak": 2e9}}, {})[-1].endswith("not met")
+    assert verdict.target_lines(ours, {520: {"full": 100.0}})[0].endswith("not met")
+    assert verdict.target_lines({}, {})[0].endswith("not measured")
+
+
+def test_the_growth_table_flags_what_grows_faster_than_linearly() -> None:
+    ours = {52: {"full": 1.0, "peak": 1e8}, 520: {"full": 2.0, "peak": 2e8}}
+    ours[5200] = {"full": 30.0, "peak": 3e8}
+    table = verdict.growth_table(ours, [52, 520, 5200])
+    full = next(line for line in table.splitlines() if line.startswith("| clean build |"))
+    assert "15.00x" in full and "| 10x |" in full and "**faster than linear**" in full
+    peak = next(line for line in table.splitlines() if line.startswith("| peak memory"))
+    assert "linear or slower" in peak
+
+
+def test_the_figure_of_a_metric_is_its_median_or_for_memory_its_maximum() -> None:
+    measured = Measured()
+    for seconds, peak in ((3.0, 5), (1.0, 9), (2.0, 7)):
+        measured.add("incremental", seconds)
+        measured.add("peak", peak)
+    assert measured.figure("incremental") == 2.0
+    assert measured.figure("peak") == 9
+    assert measured.figure("check") is None
+
+
+def test_a_run_is_weighed_with_its_children(tmp_path: Path) -> None:
+    """The peak memory of one command counts a child's peak (through wait4), whatever
+    ran before: a large command first does not raise the figure of a small one after."""
+    big = "b = bytearray(120 * 2**20); import time; time.sleep(0.3)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {big!r}])"
+    done = measure.timed([sys.executable, "-c", parent], tmp_path)
+    assert done.ok and done.maxrss > 120 * 2**20
+    assert done.treerss > 100 * 2**20  # sampled while the child held its memory
+    small = measure.timed([sys.executable, "-c", "print('ok')"], tmp_path)
+    assert small.stdout == "ok\n" and small.maxrss < 100 * 2**20 and small.cpu > 0
+    failed = measure.timed([sys.executable, "-c", "import sys; sys.exit(3)"], tmp_path)
+    assert failed.returncode == 3 and not failed.ok
+
+
+def test_search_words_are_in_the_text_both_searches_index(tmp_path: Path) -> None:
+    issues = generate.generate(tmp_path / "archive", 30, cadence="daily")
+    texts = [search.indexed_text(p.read_text(encoding="utf-8")) for p in issues]
+    assert not any(word in text for text in texts for word in ("https://", "title:", ":::"))
+    chosen = search.choose_words(issues)
+    for hits, word in chosen.items():
+        assert sum(word in search.words_of(text) for text in texts) == hits
+    assert "after" not in chosen.values()  # a stop word of the stock search
+
+
+def test_make_bench_options_are_checked() -> None:
+    for bad in (["--sizes", "1"], ["--sizes", "a,b"], ["--repeat", "0"]):
+        try:
+            main(bad)
+        except SystemExit as error:
+            assert error.code == 2
+        else:
+            raise AssertionError(f"{bad} was accepted")

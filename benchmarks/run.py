@@ -1,7 +1,7 @@
 """Measure our build and checker as the archive grows, against plain Sphinx.
 
     python -m benchmarks.run [--sizes 52,520,5200] [--repeat 1] [--repeat-small 3]
-                             [--plain-up-to 520] [--cadence daily] [--seed 1] [--no-search]
+                             [--plain-up-to 520] [--cadence auto] [--seed 1] [--no-search]
 
 For each archive size N, in a temporary directory, this writes N synthetic issues
 (:mod:`benchmarks.generate`, a daily edition by default: issue k is the same
@@ -81,6 +81,23 @@ def run(command: list[str], cwd: Path) -> Run:
     return timed(command, cwd, env)
 
 
+#: the largest archive benchmarked as a weekly: 520 issues are ten years of Fridays; the
+#: larger ones are a daily edition (5,200 issues: fourteen years)
+WEEKLY_UP_TO = 520
+
+
+def cadence_of(n: int, cadence: str) -> str:
+    if cadence != "auto":
+        return cadence
+    return "weekly" if n <= WEEKLY_UP_TO else "daily"
+
+
+def describe_cadence(cadence: str) -> str:
+    if cadence != "auto":
+        return f"every issue {cadence}"
+    return f"weekly up to N = {WEEKLY_UP_TO:,}, daily beyond"
+
+
 @dataclass
 class Project:
     kind: str
@@ -92,6 +109,8 @@ class Project:
 
     def build(self) -> Run:
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
+        if self.kind == "ours":
+            command += ["-j", "auto"]  # as make html builds it: on every core
         command += ["-d", str(self.doctrees), str(self.src), str(self.out)]
         return run(command, self.src)
 
@@ -267,7 +286,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
     results: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory(prefix=f"ftw-bench-{n}-") as tmp:
         work = Path(tmp)
-        issues = generate(work / "ours", n, args.seed, args.cadence)
+        issues = generate(work / "ours", n, args.seed, cadence_of(n, args.cadence))
         middle = issues[len(issues) // 2]
         kinds = KINDS if n <= args.plain_up_to else ("ours",)
         if "plain" in kinds:
@@ -377,7 +396,8 @@ def machine(args: argparse.Namespace, load_before: tuple[float, ...]) -> str:
         f"{os.cpu_count()} CPU(s) ({cpu}), {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, Sphinx {sphinx.__version__}; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
-        f"{args.cadence} issues, seed {args.seed}; plain Sphinx up to N = {args.plain_up_to:,}; "
+        f"{describe_cadence(args.cadence)}, seed {args.seed}; "
+        f"plain Sphinx up to N = {args.plain_up_to:,}; "
         f"search downloads from a gzip static server in a fresh headless Chromium.\n"
     )
 
@@ -418,7 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         help="build the plain project only where N is at most this (520)",
     )
     parser.add_argument(
-        "--cadence", choices=sorted(CADENCES), default="daily", help="dates of the issues (daily)"
+        "--cadence",
+        choices=["auto", *sorted(CADENCES)],
+        default="auto",
+        help="dates of the issues (auto: weekly up to 520 issues, ten years; daily beyond)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic archive (1)")
     parser.add_argument(

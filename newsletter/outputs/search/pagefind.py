@@ -129,10 +129,17 @@ class Indexing:
         self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
+        """The pages as files: their names, sizes and times of writing.
+
+        Sphinx writes a page again only when it may have changed, so a page not written
+        since the last run is the one indexed then; one written again is indexed again,
+        even if its bytes came out the same. Reading every page instead (140 MB at
+        5,200 issues) took seconds of every build, incremental ones included.
+        """
         digest = hashlib.sha256(f"{self.language}\n{pagefind_version()}\n{self.bundle}\n".encode())
         for page in self.pages:
-            digest.update(page.encode() + b"\0")
-            digest.update((self.site / page).read_bytes())
+            stat = os.stat(self.site / page)
+            digest.update(f"{page}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         return digest.hexdigest()
 
     @property

@@ -4,16 +4,19 @@ built page, and the browser."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import gzip as gzip_module
 import http.server
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -50,19 +53,183 @@ def findings(
     return [(p.line, p.code, p.message) for p in sorted(issue.problems)]
 
 
+# -- Python programs, run in a fork of a prepared interpreter ------------------------
+
+#: what a build and a run of the checker import, imported once by :class:`_Zygote`
+PRELOAD = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.builders.dirhtml",
+    "sphinx.builders.text",
+    "sphinx.search",
+    "myst_parser.sphinx_ext.main",
+    "myst_parser.parsers.sphinx_",
+    "pydata_sphinx_theme",
+    "sphinx_book_theme",
+    "newsletter.extension",
+    "newsletter.check.cli",
+)
+
+#: The prepared interpreter: it imports :data:`PRELOAD` and no more (it runs no build, so
+#: Sphinx's and docutils' registries are as a fresh interpreter's), then, for each request
+#: (one JSON line on stdin: argv, cwd, env, the files for stdout and stderr), forks a child
+#: that takes that environment, folder and output and runs ``python ARGV`` (``-m MODULE``
+#: or ``-c CODE``) as the interpreter would, and answers with the child's exit status.
+_ZYGOTE = r"""
+import importlib, io, json, os, runpy, sys, time, traceback
+for name in json.loads(sys.argv[1]):
+    importlib.import_module(name)
+sys.stdout.write("ready\n")
+sys.stdout.flush()
+
+
+def run(request):
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+        opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(opened, fd)
+        os.close(opened)
+    sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = sys.__stderr__ = open(
+        2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1
+    )
+    flag, what, *args = request["argv"]
+    if flag == "-m":
+        sys.argv = [what, *args]
+        sys.path[0] = os.getcwd()
+        runpy.run_module(what, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = ["-c", *args]
+        sys.path[0] = ""
+        exec(compile(what, "<string>", "exec"), {"__name__": "__main__"})
+
+
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            run(request)
+        except SystemExit as stop:
+            if stop.code is None:
+                code = 0
+            elif isinstance(stop.code, int):
+                code = stop.code
+            else:
+                print(stop.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            os._exit(code & 0xFF)
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class _Zygote:
+    """One prepared interpreter per test process (see :data:`_ZYGOTE`), started on first
+    use; it ends when the test process does (its stdin closes)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _ZYGOTE, json.dumps(PRELOAD)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert process.stdout is not None
+        if process.stdout.readline() != "ready\n":
+            raise RuntimeError(f"the prepared interpreter did not start ({process.wait()})")
+        return process
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+        with self.lock, tempfile.TemporaryDirectory(prefix="ftw-run-") as folder:
+            if self.process is None or self.process.poll() is not None:
+                self.process = self._start()
+            assert self.process.stdin is not None and self.process.stdout is not None
+            out, err = Path(folder, "stdout"), Path(folder, "stderr")
+            request = {"argv": argv, "cwd": str(cwd), "env": env}
+            request |= {"stdout": str(out), "stderr": str(err)}
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+            if not answer:
+                raise RuntimeError(f"the prepared interpreter ended ({self.process.wait()})")
+            return subprocess.CompletedProcess(
+                [sys.executable, *argv],
+                json.loads(answer),
+                out.read_text(encoding="utf-8", errors="replace"),
+                err.read_text(encoding="utf-8", errors="replace"),
+            )
+
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()  # the prepared interpreter ends at the end of its input
+            self.process.wait()
+
+
+_zygote = _Zygote()
+atexit.register(_zygote.stop)
+
+
+def run_python(
+    *argv: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+    own_process: bool = False,
+) -> subprocess.CompletedProcess:  # fmt: skip
+    """``python ARGV`` (``-m MODULE ...`` or ``-c CODE ...``) in ``cwd`` with environment
+    ``env`` (default: this one's), ``PYTHONPATH`` the repository; returns the finished
+    process, its output as text.
+
+    It runs in a fork of a prepared interpreter that has imported Sphinx, the themes and
+    our package already (their import is most of a small build's start-up): the child
+    takes the environment, folder and output it is given, and the program runs as in a
+    new interpreter's ``__main__``. What only a new interpreter has (its own hash seed,
+    the locale, time zone and ``PYTHON*`` variables read at its start-up) needs
+    ``own_process=True``: a new ``python`` process, as a user runs it.
+    """
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
+    cwd = Path.cwd() if cwd is None else cwd
+    if own_process:
+        return subprocess.run(
+            [sys.executable, *argv], cwd=cwd, env=env, capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+    return _zygote.run(list(argv), cwd, env)
+
+
 def sphinx_build(
-    srcdir: Path, outdir: Path, *options: str, strict: bool = True
+    srcdir: Path, outdir: Path, *options: str, strict: bool = True, own_process: bool = False
 ) -> subprocess.CompletedProcess:
     """Run sphinx-build the way ``make html`` does (``strict=False``: without ``-W``, as
     ``make serve`` does), without colours in its messages whatever the terminal says;
-    returns the finished process."""
+    returns the finished process (``own_process``: see :func:`run_python`)."""
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html", *(("-W",) if strict else ()),
+        "-m", "sphinx", "-b", "html", *(("-W",) if strict else ()),
         "--keep-going", "-n", "--no-color", "-d", str(outdir / ".doctrees"), *options,
         str(srcdir), str(outdir),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return run_python(*command, own_process=own_process)
 
 
 def outside_make() -> dict[str, str]:
@@ -140,16 +307,13 @@ def edit(old: str, new: str, text: str = VALID) -> str:
     return text.replace(old, new, 1)
 
 
-def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """``python -m newsletter ARGS`` in ``cwd``, with a minimal environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **env},
-    )
+def run_cli(
+    cwd: Path, *args: str, own_process: bool = False, **env: str
+) -> subprocess.CompletedProcess:
+    """``python -m newsletter ARGS`` in ``cwd``, with a minimal environment (``own_process``:
+    see :func:`run_python`)."""
+    minimal = {"PATH": "/usr/bin:/bin", **env}
+    return run_python("-m", "newsletter", *args, cwd=cwd, env=minimal, own_process=own_process)
 
 
 #: What a project of ours needs besides its issues.

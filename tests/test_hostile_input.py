@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from hypothesis import strategies as st
 from newsletter.check import checker
 from newsletter.schema import publication
 
-from .conftest import ROOT, VALID, copy_project, sphinx_build
+from .conftest import ROOT, VALID, copy_project, run_cli, sphinx_build
 
 LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
 PUB = publication.load(ROOT)
@@ -100,9 +98,6 @@ def test_build_fails_with_a_located_line_and_no_traceback(tmp_path: Path, name: 
         result.stderr
     )
     assert sorted(p.relative_to(src) for p in src.rglob("*")) == before  # nothing written there
-    checked = subprocess.run(
-        [sys.executable, "-m", "newsletter", "check"], cwd=src, capture_output=True, text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False,
-    )  # fmt: skip
+    checked = run_cli(src, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert checked.stdout and all(LINE.match(line) for line in checked.stdout.splitlines())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import fcntl
 import functools
 import gzip as gzip_module
 import http.server
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -180,7 +182,6 @@ class _Zygote:
                 out.read_text(encoding="utf-8", errors="replace"),
                 err.read_text(encoding="utf-8", errors="replace"),
             )
-
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -407,6 +408,60 @@ def assert_same_site(left: Path, right: Path) -> None:
     assert sorted(set(b) - set(a)) == []
     differing = [name for name in a if a[name] != b[name]]
     assert differing == []
+
+
+# -- sites built once per test session -----------------------------------------------
+
+
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session that every worker process shares (under pytest-xdist
+    each worker has its own temporary folder, inside the session's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """``make(folder)`` run once per test session, whichever worker asks first (the others
+    wait for it): the folder, for tests that only read it."""
+    folder = session_folder(tmp_path_factory) / name
+    done = folder / ".made"
+    with open(folder.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if folder.exists():  # what a failed attempt left
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+#: the title of the issue after the seed's in :func:`seed_site`, long enough to wrap
+NEXT_TITLE = "Tariff truce talks resume in Geneva as export controls loom"
+
+
+def _make_seed_site(folder: Path) -> None:
+    src = copy_project(folder / "src", seed=True)
+    write_issue(src, 3)  # 16 January: before the seed (No. 1, 23 January)
+    write_issue(src, 5, title=NEXT_TITLE)  # 30 January, after it
+    write_issue(src, 6)  # 6 February
+    write_issue(src, 7)  # 13 February
+    write_issue(src, 8, status="draft", title="A draft")  # 20 February
+    result = sphinx_build(src, folder / "out")
+    (folder / "build.stderr").write_text(result.stderr, encoding="utf-8")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site's own project with the seed issue (No. 1, 23 January 2026) and five
+    generated ones around it (No. 3 on 16 January before it; No. 5, with
+    :data:`NEXT_TITLE`, 6 and 7 after it; No. 8 a draft titled "A draft"), built as
+    ``make html`` builds once per test session: the output folder, which tests only read
+    (what ``sphinx-build`` said on stderr is in ``build.stderr`` beside it)."""
+    return built_once(tmp_path_factory, "seed-site", _make_seed_site) / "out"
 
 
 # -- reading built pages the way a reader does ---------------------------------------

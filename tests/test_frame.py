@@ -20,27 +20,18 @@ import pytest
 
 from newsletter.schema import publication
 
-from .conftest import ROOT, copy_project, served, sphinx_build, write_issue
+from .conftest import NEXT_TITLE, ROOT, served
 
 ARTIFACTS = ROOT / "test-artifacts"
 ISSUE = "issues/2026/2026-01-23.html"
-NEXT_TITLE = "Tariff truce talks resume in Geneva as export controls loom"
 SITE = publication.load(ROOT).site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(seed_site: Path) -> Path:
     """The seed issue (No. 1, 23 January 2026) between two others, the next one with a long
-    title, and a draft."""
-    tmp = tmp_path_factory.mktemp("frame")
-    src = copy_project(tmp / "src", seed=True)
-    write_issue(src, 3)  # 16 January
-    write_issue(src, 5, title=NEXT_TITLE)  # 30 January
-    write_issue(src, 6, title="A draft", status="draft")
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    title (:data:`NEXT_TITLE`), and a draft (conftest's ``seed_site``)."""
+    return seed_site
 
 
 def pages(site: Path) -> dict[str, str]:

@@ -22,7 +22,7 @@ import pytest
 
 from benchmarks.lighthouse import PRESETS, QUICK, Job, audit
 
-from .conftest import FIXTURES, copy_project, served, sphinx_build, write_issue
+from .conftest import FIXTURES, served
 
 PAGES = {
     "home": "index.html",
@@ -36,17 +36,10 @@ ALLOWED = {"search": {("seo", "is-crawlable")}}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The seed issue (No. 1, 23 January 2026) between two others, so that its page links
-    to a previous and a next issue."""
-    tmp = tmp_path_factory.mktemp("lighthouse")
-    src = copy_project(tmp / "src", seed=True)
-    for number in (3, 5):  # 16 and 30 January 2026
-        write_issue(src, number)
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def site(seed_site: Path) -> Path:
+    """The seed issue (No. 1, 23 January 2026) between others, so that its page links to a
+    previous and a next issue (conftest's ``seed_site``)."""
+    return seed_site
 
 
 @pytest.fixture(scope="module")

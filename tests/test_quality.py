@@ -9,13 +9,12 @@ deliberately broken page, to prove it can fail.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED, SEED_PATH, make_archive, served, sphinx_build, write_issue
+from .conftest import ROOT, served
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -36,17 +35,10 @@ def require(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("quality")
-    src = make_archive(tmp / "src", 0, draft=False)
-    for number in (5, 6, 7):  # the weeks after the seed issue (No. 1, 23 January)
-        write_issue(src, number)
-    write_issue(src, 8, status="draft", title="A draft")
-    shutil.copy(SEED, src / SEED_PATH)
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def site(seed_site: Path) -> Path:
+    """The seed issue (No. 1, 23 January), issues before and after it and a draft
+    (conftest's ``seed_site``)."""
+    return seed_site
 
 
 @pytest.fixture(scope="module")

@@ -402,8 +402,10 @@ def tree(out: Path) -> dict[str, bytes]:
     }
 
 
-def assert_same_site(left: Path, right: Path) -> None:
-    a, b = tree(left), tree(right)
+def assert_same_site(left: Path | dict[str, bytes], right: Path | dict[str, bytes]) -> None:
+    """Two outputs (folders, or their :func:`tree`) hold the same files, byte for byte."""
+    a = tree(left) if isinstance(left, Path) else left
+    b = tree(right) if isinstance(right, Path) else right
     assert sorted(set(a) - set(b)) == []
     assert sorted(set(b) - set(a)) == []
     differing = [name for name in a if a[name] != b[name]]

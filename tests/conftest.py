@@ -529,12 +529,111 @@ def seed_sentences() -> list[str]:
 VALIDATOR_MODULES = frozenset({"test_quality", "test_lighthouse"})
 
 
+#: The longest units of work, longest first: ``make test`` (``--dist loadgroup
+#: --no-loadscope-reorder``) hands units out in the order of the tests, so these start
+#: first and the workers end together. A name is the start of test ids (a module, a test);
+#: a name that matches nothing any more only leaves its tests in their place.
+LONGEST_FIRST = (
+    "tests/test_archive.py::test_incremental_builds_equal_clean_builds",
+    "tests/test_lighthouse.py",
+    "tests/test_theme_css.py::test_the_cut_stylesheet_changes_no_computed_style",
+    "tests/test_contribution.py",
+    "tests/test_archive.py::test_builds_after_an_interruption_or_another_layout",
+    "tests/test_email.py",
+    "tests/test_frame.py::test_no_page_logs_an_error_or_misses_a_file",
+    "tests/test_revisions.py",
+    "tests/test_reproducible.py",
+    "tests/test_content_gate.py",
+    "tests/test_quality.py",
+    "tests/test_allowlist.py",
+    "tests/test_directives.py",
+    "tests/test_archive.py",
+    "tests/test_hostile_input.py",
+)
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Does the test use a fixture made once per module (per worker process)?"""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    return any(d.scope in ("module", "class", "package") for ds in definitions for d in ds)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that needs a browser or a validator ``browser`` (make test-fast)."""
+    """Mark every test that needs a browser or a validator ``browser`` (make test-fast);
+    put the tests of a module that share a fixture of the module in one group, which
+    ``--dist loadgroup`` runs on one worker (every other test goes to whichever worker is
+    free: what several modules share is made once per session, see :func:`built_once`);
+    and start the longest units first (:data:`LONGEST_FIRST`)."""
+    groups: dict[str, str] = {}
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if "browser" in getattr(item, "fixturenames", ()) or module in VALIDATOR_MODULES:
             item.add_marker(pytest.mark.browser)
+        if _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(module))
+            groups[item.nodeid] = module
+
+    def rank(item: pytest.Item) -> int:
+        starts = (i for i, name in enumerate(LONGEST_FIRST) if item.nodeid.startswith(name))
+        return next(starts, len(LONGEST_FIRST))
+
+    items.sort(key=rank)
+    folder = getattr(config, "workerinput", {}).get("ftw_groups")
+    if folder:  # a worker: tell the controller's scheduler (see pytest_xdist_make_scheduler)
+        target = Path(folder) / f"{config.workerinput['workerid']}.json"
+        target.with_suffix(".part").write_text(json.dumps(groups), encoding="utf-8")
+        os.replace(target.with_suffix(".part"), target)
+
+
+# pytest-xdist's loadgroup sends a group's tests to one worker by reading the group from
+# the test ids, where its workers append it: pytest 9.2 no longer lets them (its ids are
+# structured; pytest-xdist issue 1386), and the groups would be lost without a word. The
+# workers write them to a folder of the controller instead, and its scheduler reads them.
+_GROUPS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    distributed = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
+    if distributed and config.getoption("dist", "no") == "loadgroup":
+        config.stash[_GROUPS] = Path(tempfile.mkdtemp(prefix="ftw-groups-"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_GROUPS, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # type: ignore[no-untyped-def]
+    folder = node.config.stash.get(_GROUPS, None)
+    if folder is not None:
+        node.workerinput["ftw_groups"] = str(folder)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    folder = config.stash.get(_GROUPS, None)
+    if folder is None:
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Grouped(LoadGroupScheduling):
+        """loadgroup, with the groups the workers wrote (read once every worker has
+        collected, which is when units are first made)."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                self.groups = {}
+                for path in sorted(folder.glob("*.json")):
+                    self.groups.update(json.loads(path.read_text(encoding="utf-8")))
+            return self.groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
 
 
 @pytest.fixture(scope="session")

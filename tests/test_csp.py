@@ -30,7 +30,7 @@ PLANTED = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     return seed_site
 

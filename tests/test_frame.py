@@ -27,7 +27,7 @@ ISSUE = "issues/2026/2026-01-23.html"
 SITE = publication.load(ROOT).site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     """The seed issue (No. 1, 23 January 2026) between two others, the next one with a long
     title (:data:`NEXT_TITLE`), and a draft (conftest's ``seed_site``)."""
@@ -118,7 +118,7 @@ def test_every_page_carries_the_publications_icon(site: Path) -> None:
 # -- in the browser ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(site: Path):
     with served(site, gzip=True) as url:
         yield url

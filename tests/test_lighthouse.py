@@ -39,7 +39,7 @@ RUNS = [*((page, "mobile") for page in PAGES), ("issue", "desktop")]
 ALLOWED = {"search": {("seo", "is-crawlable")}}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     """The seed issue (No. 1, 23 January 2026) between others, so that its page links to a
     previous and a next issue (conftest's ``seed_site``)."""

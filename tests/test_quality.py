@@ -35,14 +35,14 @@ def require(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     """The seed issue (No. 1, 23 January), issues before and after it and a draft
     (conftest's ``seed_site``)."""
     return seed_site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(site: Path):
     with served(site) as url:
         yield url

@@ -25,7 +25,7 @@ import pytest
 
 from newsletter.outputs import search
 
-from .conftest import SEED, issue_text, make_archive, sphinx_build
+from .conftest import SEED, built_once, issue_text, make_archive, sphinx_build
 
 COUNT = 14  # more than one page of results (ten) for a word of every generated issue
 DRAFT_WORD = "Quetzalcoatlus"
@@ -42,9 +42,7 @@ def write(src: Path, relative: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("search")
+def make_site(tmp: Path) -> None:
     src = make_archive(tmp / "src", COUNT, draft=False)
     # the real seed issue is No. 4 of this archive, on its own date (2026-01-23)
     write(
@@ -60,13 +58,17 @@ def site(tmp_path_factory) -> Path:
     write(src, "issues/2025/2025-12-26.md", text.replace("A brief", "Greenland in a brief"))
     relative, text = issue_text(COUNT + 2, title="Secret draft", status="draft", topics="[taiwan]")
     write(src, relative, text.replace("A brief of week", f"{DRAFT_WORD} in a brief of week"))
-    out = tmp / "out"
-    result = sphinx_build(src, out)
+    result = sphinx_build(src, tmp / "out")
     assert result.returncode == 0, result.stderr[-3000:]
-    return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The archive, built once per test session (the tests only read it)."""
+    return built_once(tmp_path_factory, "search-site", make_site) / "out"
+
+
+@pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:

@@ -14,14 +14,14 @@ from newsletter import theme_css
 from .conftest import SEED, seed_sentences, visible_text
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     said = (seed_site.parent / "build.stderr").read_text(encoding="utf-8")
     assert "WARNING" not in said and "ERROR" not in said, said
     return seed_site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed_page(site: Path) -> str:
     return (site / "issues" / "2026" / "2026-01-23.html").read_text(encoding="utf-8")
 

@@ -132,7 +132,7 @@ WHOLE = '<link href="{up}_whole/basic.css" rel="stylesheet">' + (
 STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(seed_site: Path) -> Path:
     """The seed issue (23 January) between others (conftest's ``seed_site``)."""
     return seed_site

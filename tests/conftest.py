@@ -567,11 +567,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     free: what several modules share is made once per session, see :func:`built_once`);
     and start the longest units first (:data:`LONGEST_FIRST`)."""
     groups: dict[str, str] = {}
+    distributed = config.pluginmanager.hasplugin("xdist")
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if "browser" in getattr(item, "fixturenames", ()) or module in VALIDATOR_MODULES:
             item.add_marker(pytest.mark.browser)
-        if _shares_a_module_fixture(item):
+        if distributed and _shares_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(module))
             groups[item.nodeid] = module
 

@@ -5,6 +5,7 @@ built page, and the browser."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import fcntl
 import functools
@@ -19,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -644,6 +646,48 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: make test installs it (tools/ensure-chromium)")
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context (profile) per test process, shared by the tests' :func:`tab`:
+    a fresh context costs Chromium as much CPU as the page it shows (new processes, every
+    script and style parsed and compiled again)."""
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@contextlib.contextmanager
+def tab_in(context) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """``with tab_in(context) as page:`` a new tab of a shared context, closed after, and
+    what its pages stored (local storage, cookies...) cleared; the HTTP cache is kept."""
+    page = context.new_page()
+    origins: set[str] = set()
+    page.on("request", lambda request: origins.add(_origin(request.url)))
+    try:
+        yield page
+    finally:
+        session = context.new_cdp_session(page)
+        for origin in sorted(origins - {""}):
+            session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        session.detach()
+        page.close()
+        context.clear_cookies()
+
+
+@pytest.fixture
+def tab(browser_context):
+    """A new tab (at 1280 x 720, as a new context's) in the shared context, for a test that
+    needs no first visit (see :func:`tab_in`). A test that counts downloads, or needs a
+    context's own settings, makes a context of its own."""
+    with tab_in(browser_context) as page:
+        yield page
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if scheme in ("http", "https") else ""
 
 
 #: what a static host compresses with gzip (Pagefind's index files come compressed already)

@@ -56,7 +56,7 @@ def test_every_page_carries_the_policy_first_in_its_head(site: Path) -> None:
         assert "'unsafe-inline'" not in metas[0].split("; ")[1], name  # script-src
 
 
-def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> None:
+def test_a_planted_script_does_not_run(site: Path, tab, tmp_path: Path) -> None:
     # planted in a copy: other tests read the site at the same time
     copy = shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns(".doctrees"))
     page_path = copy / "issues" / "2026" / "2026-01-23.html"
@@ -66,14 +66,11 @@ def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> N
         encoding="utf-8",
     )
     with served(copy) as base:
-        context = browser.new_context()
-        context.add_init_script(WATCH_VIOLATIONS)
-        tab = context.new_page()
+        tab.add_init_script(WATCH_VIOLATIONS)
         tab.goto(f"{base}issues/2026/planted.html")
         tab.wait_for_timeout(300)
         ran = tab.evaluate("window.planted")
         violations = tab.evaluate("window.__violations")
-        context.close()
     assert ran is None
     assert sorted(v.split()[0] for v in violations) == [
         "script-src-attr",
@@ -82,11 +79,9 @@ def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> N
     ]
 
 
-def test_every_page_works_under_its_policy(site: Path, browser) -> None:
+def test_every_page_works_under_its_policy(site: Path, tab) -> None:
     with served(site) as base:
-        context = browser.new_context()
-        context.add_init_script(WATCH_VIOLATIONS)
-        tab = context.new_page()
+        tab.add_init_script(WATCH_VIOLATIONS)
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         for name in [*pages(site), "search.html?q=Greenland"]:
@@ -110,5 +105,4 @@ def test_every_page_works_under_its_policy(site: Path, browser) -> None:
         tab.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=15_000)
         assert tab.locator(".ftw-s-heading").count() == 1
         assert tab.evaluate("window.__violations") == []
-        context.close()
     assert errors == []

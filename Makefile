@@ -59,10 +59,10 @@ html: guard $(STAMP) ## Build the web archive into _build/html (warnings are err
 test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, search, email, quality gates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 test-fast: guard $(STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser" -q
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not browser" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing

@@ -4,19 +4,26 @@ built page, and the browser."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
+import fcntl
 import functools
 import gzip as gzip_module
 import http.server
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,19 +57,182 @@ def findings(
     return [(p.line, p.code, p.message) for p in sorted(issue.problems)]
 
 
+# -- Python programs, run in a fork of a prepared interpreter ------------------------
+
+#: what a build and a run of the checker import, imported once by :class:`_Zygote`
+PRELOAD = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.builders.dirhtml",
+    "sphinx.builders.text",
+    "sphinx.search",
+    "myst_parser.sphinx_ext.main",
+    "myst_parser.parsers.sphinx_",
+    "pydata_sphinx_theme",
+    "sphinx_book_theme",
+    "newsletter.extension",
+    "newsletter.check.cli",
+)
+
+#: The prepared interpreter: it imports :data:`PRELOAD` and no more (it runs no build, so
+#: Sphinx's and docutils' registries are as a fresh interpreter's), then, for each request
+#: (one JSON line on stdin: argv, cwd, env, the files for stdout and stderr), forks a child
+#: that takes that environment, folder and output and runs ``python ARGV`` (``-m MODULE``
+#: or ``-c CODE``) as the interpreter would, and answers with the child's exit status.
+_ZYGOTE = r"""
+import importlib, io, json, os, runpy, sys, time, traceback
+for name in json.loads(sys.argv[1]):
+    importlib.import_module(name)
+sys.stdout.write("ready\n")
+sys.stdout.flush()
+
+
+def run(request):
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+        opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(opened, fd)
+        os.close(opened)
+    sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = sys.__stderr__ = open(
+        2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1
+    )
+    flag, what, *args = request["argv"]
+    if flag == "-m":
+        sys.argv = [what, *args]
+        sys.path[0] = os.getcwd()
+        runpy.run_module(what, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = ["-c", *args]
+        sys.path[0] = ""
+        exec(compile(what, "<string>", "exec"), {"__name__": "__main__"})
+
+
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            run(request)
+        except SystemExit as stop:
+            if stop.code is None:
+                code = 0
+            elif isinstance(stop.code, int):
+                code = stop.code
+            else:
+                print(stop.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            os._exit(code & 0xFF)
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class _Zygote:
+    """One prepared interpreter per test process (see :data:`_ZYGOTE`), started on first
+    use; it ends when the test process does (its stdin closes)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _ZYGOTE, json.dumps(PRELOAD)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert process.stdout is not None
+        if process.stdout.readline() != "ready\n":
+            raise RuntimeError(f"the prepared interpreter did not start ({process.wait()})")
+        return process
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+        with self.lock, tempfile.TemporaryDirectory(prefix="ftw-run-") as folder:
+            if self.process is None or self.process.poll() is not None:
+                self.process = self._start()
+            assert self.process.stdin is not None and self.process.stdout is not None
+            out, err = Path(folder, "stdout"), Path(folder, "stderr")
+            request = {"argv": argv, "cwd": str(cwd), "env": env}
+            request |= {"stdout": str(out), "stderr": str(err)}
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+            if not answer:
+                raise RuntimeError(f"the prepared interpreter ended ({self.process.wait()})")
+            return subprocess.CompletedProcess(
+                [sys.executable, *argv],
+                json.loads(answer),
+                out.read_text(encoding="utf-8", errors="replace"),
+                err.read_text(encoding="utf-8", errors="replace"),
+            )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()  # the prepared interpreter ends at the end of its input
+            self.process.wait()
+
+
+_zygote = _Zygote()
+atexit.register(_zygote.stop)
+
+
+def run_python(
+    *argv: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+    own_process: bool = False,
+) -> subprocess.CompletedProcess:  # fmt: skip
+    """``python ARGV`` (``-m MODULE ...`` or ``-c CODE ...``) in ``cwd`` with environment
+    ``env`` (default: this one's), ``PYTHONPATH`` the repository; returns the finished
+    process, its output as text.
+
+    It runs in a fork of a prepared interpreter that has imported Sphinx, the themes and
+    our package already (their import is most of a small build's start-up): the child
+    takes the environment, folder and output it is given, and the program runs as in a
+    new interpreter's ``__main__``. What only a new interpreter has (its own hash seed,
+    the locale, time zone and ``PYTHON*`` variables read at its start-up) needs
+    ``own_process=True``: a new ``python`` process, as a user runs it.
+    """
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
+    cwd = Path.cwd() if cwd is None else cwd
+    if own_process:
+        return subprocess.run(
+            [sys.executable, *argv], cwd=cwd, env=env, capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+    return _zygote.run(list(argv), cwd, env)
+
+
 def sphinx_build(
-    srcdir: Path, outdir: Path, *options: str, strict: bool = True
+    srcdir: Path, outdir: Path, *options: str, strict: bool = True, own_process: bool = False
 ) -> subprocess.CompletedProcess:
     """Run sphinx-build the way ``make html`` does (``strict=False``: without ``-W``, as
     ``make serve`` does), without colours in its messages whatever the terminal says;
-    returns the finished process."""
+    returns the finished process (``own_process``: see :func:`run_python`)."""
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html", *(("-W",) if strict else ()),
+        "-m", "sphinx", "-b", "html", *(("-W",) if strict else ()),
         "--keep-going", "-n", "--no-color", "-d", str(outdir / ".doctrees"), *options,
         str(srcdir), str(outdir),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return run_python(*command, own_process=own_process)
 
 
 def outside_make() -> dict[str, str]:
@@ -140,16 +310,13 @@ def edit(old: str, new: str, text: str = VALID) -> str:
     return text.replace(old, new, 1)
 
 
-def run_cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """``python -m newsletter ARGS`` in ``cwd``, with a minimal environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **env},
-    )
+def run_cli(
+    cwd: Path, *args: str, own_process: bool = False, **env: str
+) -> subprocess.CompletedProcess:
+    """``python -m newsletter ARGS`` in ``cwd``, with a minimal environment (``own_process``:
+    see :func:`run_python`)."""
+    minimal = {"PATH": "/usr/bin:/bin", **env}
+    return run_python("-m", "newsletter", *args, cwd=cwd, env=minimal, own_process=own_process)
 
 
 #: What a project of ours needs besides its issues.
@@ -237,12 +404,68 @@ def tree(out: Path) -> dict[str, bytes]:
     }
 
 
-def assert_same_site(left: Path, right: Path) -> None:
-    a, b = tree(left), tree(right)
+def assert_same_site(left: Path | dict[str, bytes], right: Path | dict[str, bytes]) -> None:
+    """Two outputs (folders, or their :func:`tree`) hold the same files, byte for byte."""
+    a = tree(left) if isinstance(left, Path) else left
+    b = tree(right) if isinstance(right, Path) else right
     assert sorted(set(a) - set(b)) == []
     assert sorted(set(b) - set(a)) == []
     differing = [name for name in a if a[name] != b[name]]
     assert differing == []
+
+
+# -- sites built once per test session -----------------------------------------------
+
+
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session that every worker process shares (under pytest-xdist
+    each worker has its own temporary folder, inside the session's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """``make(folder)`` run once per test session, whichever worker asks first (the others
+    wait for it): the folder, for tests that only read it."""
+    folder = session_folder(tmp_path_factory) / name
+    done = folder / ".made"
+    with open(folder.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if folder.exists():  # what a failed attempt left
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+#: the title of the issue after the seed's in :func:`seed_site`, long enough to wrap
+NEXT_TITLE = "Tariff truce talks resume in Geneva as export controls loom"
+
+
+def _make_seed_site(folder: Path) -> None:
+    src = copy_project(folder / "src", seed=True)
+    write_issue(src, 3)  # 16 January: before the seed (No. 1, 23 January)
+    write_issue(src, 5, title=NEXT_TITLE)  # 30 January, after it
+    write_issue(src, 6)  # 6 February
+    write_issue(src, 7)  # 13 February
+    write_issue(src, 8, status="draft", title="A draft")  # 20 February
+    result = sphinx_build(src, folder / "out")
+    (folder / "build.stderr").write_text(result.stderr, encoding="utf-8")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site's own project with the seed issue (No. 1, 23 January 2026) and five
+    generated ones around it (No. 3 on 16 January before it; No. 5, with
+    :data:`NEXT_TITLE`, 6 and 7 after it; No. 8 a draft titled "A draft"), built as
+    ``make html`` builds once per test session: the output folder, which tests only read
+    (what ``sphinx-build`` said on stderr is in ``build.stderr`` beside it)."""
+    return built_once(tmp_path_factory, "seed-site", _make_seed_site) / "out"
 
 
 # -- reading built pages the way a reader does ---------------------------------------
@@ -308,12 +531,112 @@ def seed_sentences() -> list[str]:
 VALIDATOR_MODULES = frozenset({"test_quality", "test_lighthouse"})
 
 
+#: The longest units of work, longest first: ``make test`` (``--dist loadgroup
+#: --no-loadscope-reorder``) hands units out in the order of the tests, so these start
+#: first and the workers end together. A name is the start of test ids (a module, a test);
+#: a name that matches nothing any more only leaves its tests in their place.
+LONGEST_FIRST = (
+    "tests/test_archive.py::test_incremental_builds_equal_clean_builds",
+    "tests/test_lighthouse.py",
+    "tests/test_theme_css.py::test_the_cut_stylesheet_changes_no_computed_style",
+    "tests/test_contribution.py",
+    "tests/test_archive.py::test_builds_after_an_interruption_or_another_layout",
+    "tests/test_email.py",
+    "tests/test_frame.py::test_no_page_logs_an_error_or_misses_a_file",
+    "tests/test_revisions.py",
+    "tests/test_reproducible.py",
+    "tests/test_content_gate.py",
+    "tests/test_quality.py",
+    "tests/test_allowlist.py",
+    "tests/test_directives.py",
+    "tests/test_archive.py",
+    "tests/test_hostile_input.py",
+)
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Does the test use a fixture made once per module (per worker process)?"""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    return any(d.scope in ("module", "class", "package") for ds in definitions for d in ds)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that needs a browser or a validator ``browser`` (make test-fast)."""
+    """Mark every test that needs a browser or a validator ``browser`` (make test-fast);
+    put the tests of a module that share a fixture of the module in one group, which
+    ``--dist loadgroup`` runs on one worker (every other test goes to whichever worker is
+    free: what several modules share is made once per session, see :func:`built_once`);
+    and start the longest units first (:data:`LONGEST_FIRST`)."""
+    groups: dict[str, str] = {}
+    distributed = config.pluginmanager.hasplugin("xdist")
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if "browser" in getattr(item, "fixturenames", ()) or module in VALIDATOR_MODULES:
             item.add_marker(pytest.mark.browser)
+        if distributed and _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(module))
+            groups[item.nodeid] = module
+
+    def rank(item: pytest.Item) -> int:
+        starts = (i for i, name in enumerate(LONGEST_FIRST) if item.nodeid.startswith(name))
+        return next(starts, len(LONGEST_FIRST))
+
+    items.sort(key=rank)
+    folder = getattr(config, "workerinput", {}).get("ftw_groups")
+    if folder:  # a worker: tell the controller's scheduler (see pytest_xdist_make_scheduler)
+        target = Path(folder) / f"{config.workerinput['workerid']}.json"
+        target.with_suffix(".part").write_text(json.dumps(groups), encoding="utf-8")
+        os.replace(target.with_suffix(".part"), target)
+
+
+# pytest-xdist's loadgroup sends a group's tests to one worker by reading the group from
+# the test ids, where its workers append it: pytest 9.2 no longer lets them (its ids are
+# structured; pytest-xdist issue 1386), and the groups would be lost without a word. The
+# workers write them to a folder of the controller instead, and its scheduler reads them.
+_GROUPS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    distributed = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
+    if distributed and config.getoption("dist", "no") == "loadgroup":
+        config.stash[_GROUPS] = Path(tempfile.mkdtemp(prefix="ftw-groups-"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_GROUPS, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # type: ignore[no-untyped-def]
+    folder = node.config.stash.get(_GROUPS, None)
+    if folder is not None:
+        node.workerinput["ftw_groups"] = str(folder)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    folder = config.stash.get(_GROUPS, None)
+    if folder is None:
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Grouped(LoadGroupScheduling):
+        """loadgroup, with the groups the workers wrote (read once every worker has
+        collected, which is when units are first made)."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                self.groups = {}
+                for path in sorted(folder.glob("*.json")):
+                    self.groups.update(json.loads(path.read_text(encoding="utf-8")))
+            return self.groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -323,6 +646,48 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: make test installs it (tools/ensure-chromium)")
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context (profile) per test process, shared by the tests' :func:`tab`:
+    a fresh context costs Chromium as much CPU as the page it shows (new processes, every
+    script and style parsed and compiled again)."""
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@contextlib.contextmanager
+def tab_in(context) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """``with tab_in(context) as page:`` a new tab of a shared context, closed after, and
+    what its pages stored (local storage, cookies...) cleared; the HTTP cache is kept."""
+    page = context.new_page()
+    origins: set[str] = set()
+    page.on("request", lambda request: origins.add(_origin(request.url)))
+    try:
+        yield page
+    finally:
+        session = context.new_cdp_session(page)
+        for origin in sorted(origins - {""}):
+            session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        session.detach()
+        page.close()
+        context.clear_cookies()
+
+
+@pytest.fixture
+def tab(browser_context):
+    """A new tab (at 1280 x 720, as a new context's) in the shared context, for a test that
+    needs no first visit (see :func:`tab_in`). A test that counts downloads, or needs a
+    context's own settings, makes a context of its own."""
+    with tab_in(browser_context) as page:
+        yield page
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if scheme in ("http", "https") else ""
 
 
 #: what a static host compresses with gzip (Pagefind's index files come compressed already)

@@ -11,17 +11,14 @@ that lead out of the repository.
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from newsletter.schema import allowed
 
-from .conftest import copy_project, edit, findings, sphinx_build
+from .conftest import copy_project, edit, findings, run_python, sphinx_build
 
 #: prints the names of every directive and role a build of ours can reach
 ENUMERATE = """
@@ -49,11 +46,7 @@ def registered(tmp_path_factory) -> dict[str, list[str]]:
 
     tmp = tmp_path_factory.mktemp("registry")
     src = copy_project(tmp / "src")
-    done = subprocess.run(
-        [sys.executable, "-c", ENUMERATE, str(src), str(tmp / "out")],
-        capture_output=True, text=True, check=False, cwd=src,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )  # fmt: skip
+    done = run_python("-c", ENUMERATE, str(src), str(tmp / "out"), cwd=src)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -238,11 +231,7 @@ def test_links_raw_html_and_paths_are_refused_everywhere(tmp_path: Path) -> None
     )
     (src / "issues" / "2027").symlink_to(tmp_path / "outside" / "2027")
 
-    checked = subprocess.run(
-        [sys.executable, "-m", "newsletter", "check"], cwd=src, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-        check=False,
-    )  # fmt: skip
+    checked = run_python("-m", "newsletter", "check", cwd=src)
     assert checked.returncode == 1
     for linked in ("issues/2026/2026-02-06.md", "issues/2027/2027-01-01.md"):
         assert f"{linked}:1: an issue file is a regular file in issues/" in checked.stdout

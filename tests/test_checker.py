@@ -446,7 +446,7 @@ def test_blocks(text: str, expected: list) -> None:
 
 
 def test_cli_passes_a_good_archive(archive) -> None:
-    result = run_cli(archive, "check")
+    result = run_cli(archive, "check", own_process=True)  # the command as typed
     assert (result.returncode, result.stdout) == (0, "")
     assert result.stderr == "checked 2 issue file(s): no problems\n"
 
@@ -454,7 +454,7 @@ def test_cli_passes_a_good_archive(archive) -> None:
 def test_cli_reports_duplicate_numbers_across_files(archive) -> None:
     path = archive / "issues" / "2026" / "2026-02-06.md"
     path.write_text(path.read_text().replace("number: 3", "number: 2"))
-    result = run_cli(archive, "check")
+    result = run_cli(archive, "check", own_process=True)
     assert result.returncode == 1
     assert result.stdout == (
         "issues/2026/2026-02-06.md:4: number 2 is already the number of "

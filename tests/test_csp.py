@@ -7,13 +7,14 @@ single violation of its own policy; search, the light/dark switch and Ctrl+K sti
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from newsletter.outputs.pages import csp
 
-from .conftest import copy_project, served, sphinx_build
+from .conftest import served
 
 #: every violation of the page's policy, as "directive blocked-URI"
 WATCH_VIOLATIONS = """
@@ -29,13 +30,9 @@ PLANTED = (
 )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("csp")
-    out = tmp / "out"
-    result = sphinx_build(copy_project(tmp / "src", seed=True), out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+@pytest.fixture(scope="session")
+def site(seed_site: Path) -> Path:
+    return seed_site
 
 
 def pages(site: Path) -> list[str]:
@@ -59,25 +56,21 @@ def test_every_page_carries_the_policy_first_in_its_head(site: Path) -> None:
         assert "'unsafe-inline'" not in metas[0].split("; ")[1], name  # script-src
 
 
-def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> None:
-    page_path = site / "issues" / "2026" / "2026-01-23.html"
+def test_a_planted_script_does_not_run(site: Path, tab, tmp_path: Path) -> None:
+    # planted in a copy: other tests read the site at the same time
+    copy = shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns(".doctrees"))
+    page_path = copy / "issues" / "2026" / "2026-01-23.html"
     planted = page_path.with_name("planted.html")
     planted.write_text(
         page_path.read_text(encoding="utf-8").replace("</body>", PLANTED + "</body>"),
         encoding="utf-8",
     )
-    try:
-        with served(site) as base:
-            context = browser.new_context()
-            context.add_init_script(WATCH_VIOLATIONS)
-            tab = context.new_page()
-            tab.goto(f"{base}issues/2026/planted.html")
-            tab.wait_for_timeout(300)
-            ran = tab.evaluate("window.planted")
-            violations = tab.evaluate("window.__violations")
-            context.close()
-    finally:
-        planted.unlink()
+    with served(copy) as base:
+        tab.add_init_script(WATCH_VIOLATIONS)
+        tab.goto(f"{base}issues/2026/planted.html")
+        tab.wait_for_timeout(300)
+        ran = tab.evaluate("window.planted")
+        violations = tab.evaluate("window.__violations")
     assert ran is None
     assert sorted(v.split()[0] for v in violations) == [
         "script-src-attr",
@@ -86,11 +79,9 @@ def test_a_planted_script_does_not_run(site: Path, browser, tmp_path: Path) -> N
     ]
 
 
-def test_every_page_works_under_its_policy(site: Path, browser) -> None:
+def test_every_page_works_under_its_policy(site: Path, tab) -> None:
     with served(site) as base:
-        context = browser.new_context()
-        context.add_init_script(WATCH_VIOLATIONS)
-        tab = context.new_page()
+        tab.add_init_script(WATCH_VIOLATIONS)
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         for name in [*pages(site), "search.html?q=Greenland"]:
@@ -114,5 +105,4 @@ def test_every_page_works_under_its_policy(site: Path, browser) -> None:
         tab.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=15_000)
         assert tab.locator(".ftw-s-heading").count() == 1
         assert tab.evaluate("window.__violations") == []
-        context.close()
     assert errors == []

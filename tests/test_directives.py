@@ -148,19 +148,27 @@ BAD_USES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("markup", "expected"), [b[1:] for b in BAD_USES], ids=[b[0] for b in BAD_USES]
-)
-def test_bad_use_fails_the_build_with_its_location(
-    tmp_path: Path, markup: str, expected: str
-) -> None:
-    src = make_project(tmp_path)
-    (src / "index.md").write_text(f"# Page\n\n{markup}\n", encoding="utf-8")
-    result = sphinx_build(src, tmp_path / "out")
-    assert result.returncode != 0
-    assert expected in result.stderr
-    assert "Traceback" not in result.stderr
-    assert "[myst.directive_option]" not in result.stderr  # said once, by the block itself
+@pytest.fixture(scope="module")
+def bad_uses(tmp_path_factory) -> subprocess.CompletedProcess:
+    """One strict build of a project with each bad use on a page of its own (page N holds
+    bad use N, at the line where ``index.md`` held it when it had a project to itself)."""
+    tmp = tmp_path_factory.mktemp("bad-uses")
+    src = make_project(tmp)
+    pages = [f"bad-{number}" for number in range(len(BAD_USES))]
+    toctree = "```{toctree}\n" + "\n".join(pages) + "\n```\n"
+    (src / "index.md").write_text(f"# Bad uses\n\n{toctree}", encoding="utf-8")
+    for page, (_, markup, _) in zip(pages, BAD_USES, strict=True):
+        (src / f"{page}.md").write_text(f"# Page\n\n{markup}\n", encoding="utf-8")
+    return sphinx_build(src, tmp / "out")
+
+
+@pytest.mark.parametrize("number", range(len(BAD_USES)), ids=[b[0] for b in BAD_USES])
+def test_bad_use_fails_the_build_with_its_location(bad_uses, number: int) -> None:
+    expected = BAD_USES[number][2].replace("index.md:", f"bad-{number}.md:", 1)
+    assert bad_uses.returncode != 0  # every line below is a warning or an error, under -W
+    assert expected in bad_uses.stderr
+    assert "Traceback" not in bad_uses.stderr
+    assert "[myst.directive_option]" not in bad_uses.stderr  # said once, by the block itself
 
 
 # -- issues: the build reports what the checker reports --------------------------

@@ -344,8 +344,8 @@ def contrast(a: str, b: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def text_colours(browser, path: Path, palette: str) -> list[dict]:
-    page = browser.new_page(viewport={"width": 600, "height": 900})
+def text_colours(page, path: Path, palette: str) -> list[dict]:
+    page.set_viewport_size({"width": 600, "height": 900})
     page.emulate_media(color_scheme="dark" if palette == "dark" else "light")
     page.goto(path.as_uri())
     if palette == "outlook.com":  # what Outlook.com marks when it darkens the message
@@ -357,21 +357,20 @@ def text_colours(browser, path: Path, palette: str) -> list[dict]:
     column = page.evaluate(
         "getComputedStyle(document.querySelector('table.column')).backgroundColor"
     )
-    page.close()
     return [{**f, "column": column} for f in found]
 
 
 @pytest.mark.parametrize("palette", ["light", "dark", "outlook.com"])
 @pytest.mark.parametrize("issue", ["2026-01-23", "2026-01-30"])
 def test_every_text_has_contrast_at_least_4_5(
-    browser, edition: Path, draft_edition: Path, issue: str, palette: str
+    tab, edition: Path, draft_edition: Path, issue: str, palette: str
 ) -> None:
     """light: as sent; dark: a client in dark mode that applies prefers-color-scheme (Apple
     Mail, Samsung Email); outlook.com: Outlook.com's forced dark mode, which marks the
     elements it darkened with data-ogsc and data-ogsb. The seed, and a draft with a
     correction (its banner and notice)."""
     folder = edition if issue == "2026-01-23" else draft_edition
-    found = text_colours(browser, folder / f"{issue}.html", palette)
+    found = text_colours(tab, folder / f"{issue}.html", palette)
     assert len(found) > 30
     assert all(f["background"] for f in found)  # ours, not the client's canvas
     if issue == "2026-01-30":
@@ -631,32 +630,32 @@ _BOXES = """() => [...document.querySelectorAll('td.ftw-cell')].map(td => {
 
 
 @pytest.mark.parametrize("width", [320, 600])
-def test_email_reads_as_one_column_on_a_phone_and_a_desktop(
-    edition: Path, browser, width: int
-) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def test_email_reads_as_one_column_on_a_phone_and_a_desktop(edition: Path, tab, width: int) -> None:
+    page = tab
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto((edition / "2026-01-23.html").as_uri())
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     column = page.evaluate("document.querySelector('table.column').getBoundingClientRect().width")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"email-{width}.png"), full_page=True)
-    page.close()
     assert scroll_width <= width  # nothing runs off the side
     assert column <= 600
 
 
-def test_the_boxes_survive_a_client_that_strips_tags(edition: Path, html: str, browser) -> None:
-    stripped = edition / "stripped.html"
+def test_the_boxes_survive_a_client_that_strips_tags(
+    edition: Path, html: str, tab, tmp_path: Path
+) -> None:
+    stripped = tmp_path / "stripped.html"
     stripped.write_text(as_a_stripping_client_shows_it(html), encoding="utf-8")
     boxes = {}
+    page = tab
+    page.set_viewport_size({"width": 600, "height": 900})
     for name, path in [("as sent", edition / "2026-01-23.html"), ("stripped", stripped)]:
-        page = browser.new_page(viewport={"width": 600, "height": 900})
         page.goto(path.as_uri())
         boxes[name] = page.evaluate(_BOXES)
         if name == "stripped":
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "email-600-stripped.png"), full_page=True)
-        page.close()
     assert boxes["stripped"] == boxes["as sent"]
     stat = next(b for b in boxes["stripped"] if "ftw-stat-cell" in b[0])
     assert stat[1] == "rgb(244, 246, 249)" and stat[5] == "center"

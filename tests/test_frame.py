@@ -20,27 +20,18 @@ import pytest
 
 from newsletter.schema import publication
 
-from .conftest import ROOT, copy_project, served, sphinx_build, write_issue
+from .conftest import NEXT_TITLE, ROOT, served
 
 ARTIFACTS = ROOT / "test-artifacts"
 ISSUE = "issues/2026/2026-01-23.html"
-NEXT_TITLE = "Tariff truce talks resume in Geneva as export controls loom"
 SITE = publication.load(ROOT).site
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+@pytest.fixture(scope="session")
+def site(seed_site: Path) -> Path:
     """The seed issue (No. 1, 23 January 2026) between two others, the next one with a long
-    title, and a draft."""
-    tmp = tmp_path_factory.mktemp("frame")
-    src = copy_project(tmp / "src", seed=True)
-    write_issue(src, 3)  # 16 January
-    write_issue(src, 5, title=NEXT_TITLE)  # 30 January
-    write_issue(src, 6, title="A draft", status="draft")
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    title (:data:`NEXT_TITLE`), and a draft (conftest's ``seed_site``)."""
+    return seed_site
 
 
 def pages(site: Path) -> dict[str, str]:
@@ -127,7 +118,7 @@ def test_every_page_carries_the_publications_icon(site: Path) -> None:
 # -- in the browser ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(site: Path):
     with served(site, gzip=True) as url:
         yield url
@@ -179,24 +170,22 @@ def visible_search_entries(page) -> list[str]:
     ("width", "where"),
     [(1280, "sidebar"), (1024, "sidebar"), (390, "article header"), (320, "article header")],
 )
-def test_one_search_entry_point(browser, base_url: str, width: int, where: str) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    try:
-        for name in ("index.html", ISSUE, "topics/trade.html"):
-            page.goto(base_url + name, wait_until="networkidle")
-            assert visible_search_entries(page) == [where], (name, width)
-        if width < 992:  # the navigation folded into a drawer shows no second field
-            page.locator(".bd-header-article .primary-toggle").click()
-            page.wait_for_selector("#pst-primary-sidebar-modal[open]")
-            assert "sidebar" not in visible_search_entries(page)
-            page.keyboard.press("Escape")
-        page.keyboard.press("Control+k")
-        page.wait_for_selector("#pst-search-dialog[open]")
-    finally:
-        page.close()
+def test_one_search_entry_point(tab, base_url: str, width: int, where: str) -> None:
+    page = tab
+    page.set_viewport_size({"width": width, "height": 800})
+    for name in ("index.html", ISSUE, "topics/trade.html"):
+        page.goto(base_url + name, wait_until="networkidle")
+        assert visible_search_entries(page) == [where], (name, width)
+    if width < 992:  # the navigation folded into a drawer shows no second field
+        page.locator(".bd-header-article .primary-toggle").click()
+        page.wait_for_selector("#pst-primary-sidebar-modal[open]")
+        assert "sidebar" not in visible_search_entries(page)
+        page.keyboard.press("Escape")
+    page.keyboard.press("Control+k")
+    page.wait_for_selector("#pst-search-dialog[open]")
 
 
-def test_the_search_page_is_in_the_frame_of_every_page(browser, site: Path, base_url: str) -> None:
+def test_the_search_page_is_in_the_frame_of_every_page(tab, site: Path, base_url: str) -> None:
     found = pages(site)
 
     def frame(page: str) -> list[str]:
@@ -213,68 +202,60 @@ def test_the_search_page_is_in_the_frame_of_every_page(browser, site: Path, base
         'id="pst-search-dialog"',
     ):
         assert part in found["search.html"], part
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(base_url + "search.html?q=Greenland", wait_until="networkidle")
-        assert visible_search_entries(page) == ["sidebar", "page"]
-        # on the search page, Ctrl+K and the sidebar's button lead to its own field
-        page.locator("#ftw-s-q").blur()
-        page.keyboard.press("Control+k")
-        assert page.evaluate("document.activeElement.id") == "ftw-s-q"
-        assert page.locator("#pst-search-dialog[open]").count() == 0
-        page.locator("#ftw-s-q").blur()
-        page.locator(".bd-sidebar-primary .search-button-field").click()
-        assert page.evaluate("document.activeElement.id") == "ftw-s-q"
-        nav = page.locator(".bd-sidebar-primary nav[aria-label=Archive] a").all_inner_texts()
-        assert [text.strip() for text in nav][:3] == ["Latest issues", "Archive by year", "Topics"]
-    finally:
-        page.close()
+    page = tab
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base_url + "search.html?q=Greenland", wait_until="networkidle")
+    assert visible_search_entries(page) == ["sidebar", "page"]
+    # on the search page, Ctrl+K and the sidebar's button lead to its own field
+    page.locator("#ftw-s-q").blur()
+    page.keyboard.press("Control+k")
+    assert page.evaluate("document.activeElement.id") == "ftw-s-q"
+    assert page.locator("#pst-search-dialog[open]").count() == 0
+    page.locator("#ftw-s-q").blur()
+    page.locator(".bd-sidebar-primary .search-button-field").click()
+    assert page.evaluate("document.activeElement.id") == "ftw-s-q"
+    nav = page.locator(".bd-sidebar-primary nav[aria-label=Archive] a").all_inner_texts()
+    assert [text.strip() for text in nav][:3] == ["Latest issues", "Archive by year", "Topics"]
 
 
 @pytest.mark.parametrize("width", [320, 360, 390, 430])
-def test_previous_and_next_read_across_the_column_on_phones(
-    browser, base_url: str, width: int
-) -> None:
+def test_previous_and_next_read_across_the_column_on_phones(tab, base_url: str, width: int) -> None:
     """Each link as wide as the article's column, its title on as few lines as the column
     allows (the theme gave each 45% of it: four lines for a short title at 390 px)."""
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        boxes = page.evaluate(
-            """() => {
-              const column = document.querySelector('.bd-article > *').getBoundingClientRect();
-              return [...document.querySelectorAll('.prev-next-area a')].map((a) => {
-                const title = a.querySelector('.prev-next-title');
-                const box = title.getBoundingClientRect();
-                const line = parseFloat(getComputedStyle(title).lineHeight);
-                return {text: title.textContent, column: column.width, link: a.getBoundingClientRect().width,
-                        title: box.width, left: box.left, right: box.right,
-                        lines: Math.round(box.height / line)};
-              });
-            }"""
-        )
-        assert [b["text"] for b in boxes] == ["No. 3: Issue 3 title", f"No. 5: {NEXT_TITLE}"]
-        for box in boxes:
-            assert box["link"] >= 0.95 * box["column"], box
-            assert box["left"] >= 8 and box["right"] <= width - 8, box
-        assert boxes[0]["lines"] == 1, boxes[0]
-        assert boxes[1]["title"] >= 0.75 * boxes[1]["column"], boxes[1]
-        assert boxes[1]["lines"] <= (3 if width < 390 else 2), boxes[1]
-    finally:
-        page.close()
+    page = tab
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    boxes = page.evaluate(
+        """() => {
+          const column = document.querySelector('.bd-article > *').getBoundingClientRect();
+          return [...document.querySelectorAll('.prev-next-area a')].map((a) => {
+            const title = a.querySelector('.prev-next-title');
+            const box = title.getBoundingClientRect();
+            const line = parseFloat(getComputedStyle(title).lineHeight);
+            return {text: title.textContent, column: column.width, link: a.getBoundingClientRect().width,
+                    title: box.width, left: box.left, right: box.right,
+                    lines: Math.round(box.height / line)};
+          });
+        }"""
+    )
+    assert [b["text"] for b in boxes] == ["No. 3: Issue 3 title", f"No. 5: {NEXT_TITLE}"]
+    for box in boxes:
+        assert box["link"] >= 0.95 * box["column"], box
+        assert box["left"] >= 8 and box["right"] <= width - 8, box
+    assert boxes[0]["lines"] == 1, boxes[0]
+    assert boxes[1]["title"] >= 0.75 * boxes[1]["column"], boxes[1]
+    assert boxes[1]["lines"] <= (3 if width < 390 else 2), boxes[1]
 
 
-def test_previous_and_next_side_by_side_on_a_desktop(browser, base_url: str) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        tops = page.evaluate(
-            "() => [...document.querySelectorAll('.prev-next-area a')].map((a) => a.getBoundingClientRect().top)"
-        )
-        assert len(tops) == 2 and tops[0] == tops[1]
-    finally:
-        page.close()
+def test_previous_and_next_side_by_side_on_a_desktop(tab, base_url: str) -> None:
+    page = tab
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('.prev-next-area a')].map((a) => a.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 2 and tops[0] == tops[1]
 
 
 # -- screenshots -------------------------------------------------------------------------

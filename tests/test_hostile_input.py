@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from newsletter.check import checker
 from newsletter.schema import publication
 
-from .conftest import ROOT, VALID, copy_project, sphinx_build
+from .conftest import ROOT, VALID, copy_project, run_cli, sphinx_build
 
 LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
+#: a line of the checker about any issue file of 2026
+ANY_LINE = re.compile(r"^(issues/2026/\d{4}-\d\d-\d\d\.md):[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
 PUB = publication.load(ROOT)
 
 
@@ -86,23 +88,40 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("name", list(BAD_FILES))
-def test_build_fails_with_a_located_line_and_no_traceback(tmp_path: Path, name: str) -> None:
-    src = copy_project(tmp_path / "src")
-    bad = src / "issues" / "2026" / "2026-01-30.md"
-    bad.parent.mkdir(parents=True)
-    bad.write_bytes(BAD_FILES[name])
+#: where each bad file is in the archive of :func:`bad_archive`: a week apart, from 30 January
+BAD_DATES = {
+    name: (dt.date(2026, 1, 30) + dt.timedelta(weeks=index)).isoformat()
+    for index, name in enumerate(BAD_FILES)
+}
+
+
+@pytest.fixture(scope="module")
+def bad_archive(tmp_path_factory) -> tuple[Path, list[Path], CompletedProcess, CompletedProcess]:
+    """An archive of every bad file, each on its own date with its own number (so that
+    what each one is told is about itself alone), built once and checked once: the source
+    folder before and after, the build and the checker."""
+    src = copy_project(tmp_path_factory.mktemp("hostile") / "src")
+    folder = src / "issues" / "2026"
+    folder.mkdir(parents=True)
+    for number, (name, raw) in enumerate(BAD_FILES.items(), 2):
+        date = BAD_DATES[name].encode()
+        raw = raw.replace(b"date: 2026-01-30", b"date: " + date, 1)
+        raw = raw.replace(b"number: 2\n", f"number: {number}\n".encode(), 1)
+        (folder / f"{BAD_DATES[name]}.md").write_bytes(raw)
     before = sorted(p.relative_to(src) for p in src.rglob("*"))
-    result = sphinx_build(src, tmp_path / "out")
+    result = sphinx_build(src, src.parent / "out")
+    return src, before, result, run_cli(src, "check")
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_build_fails_with_a_located_line_and_no_traceback(bad_archive, name: str) -> None:
+    src, before, result, checked = bad_archive
+    path = f"issues/2026/{BAD_DATES[name]}.md"
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "Exception occurred" not in result.stderr
-    assert re.search(r"issues/2026/2026-01-30\.md:\d+: (WARNING|ERROR): ", result.stderr), (
-        result.stderr
-    )
+    assert re.search(rf"{re.escape(path)}:\d+: (WARNING|ERROR): ", result.stderr), result.stderr
     assert sorted(p.relative_to(src) for p in src.rglob("*")) == before  # nothing written there
-    checked = subprocess.run(
-        [sys.executable, "-m", "newsletter", "check"], cwd=src, capture_output=True, text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False,
-    )  # fmt: skip
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
-    assert checked.stdout and all(LINE.match(line) for line in checked.stdout.splitlines())
+    lines = checked.stdout.splitlines()
+    assert all(ANY_LINE.match(line) for line in lines), lines
+    assert [line for line in lines if ANY_LINE.match(line)[1] == path]  # type: ignore[index]

@@ -9,13 +9,13 @@ deliberately broken page, to prove it can fail.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
-from .conftest import ROOT, SEED, SEED_PATH, make_archive, served, sphinx_build, write_issue
+from .conftest import ROOT, served, tab_in
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -35,21 +35,14 @@ def require(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("quality")
-    src = make_archive(tmp / "src", 0, draft=False)
-    for number in (5, 6, 7):  # the weeks after the seed issue (No. 1, 23 January)
-        write_issue(src, number)
-    write_issue(src, 8, status="draft", title="A draft")
-    shutil.copy(SEED, src / SEED_PATH)
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+@pytest.fixture(scope="session")
+def site(seed_site: Path) -> Path:
+    """The seed issue (No. 1, 23 January), issues before and after it and a draft
+    (conftest's ``seed_site``)."""
+    return seed_site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(site: Path):
     with served(site) as url:
         yield url
@@ -67,20 +60,32 @@ def vnu(*paths: Path) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
-def test_every_page_is_valid_html(site: Path) -> None:
+@pytest.fixture(scope="module")
+def validated(site: Path) -> dict[str, list[dict]]:
+    """The validator's errors by file, for every page of the site and the broken page, in
+    one run (one start of Java)."""
     pages = [
         p
         for p in site.rglob("*.html")
         if not {"_static", ".doctrees"} & set(p.relative_to(site).parts)
     ]
     assert len(pages) > 15
-    errors = vnu(*pages)
+    found: dict[str, list[dict]] = {p.as_uri(): [] for p in [*pages, BROKEN]}
+    for error in vnu(*pages, BROKEN):
+        path = Path(unquote(error["url"].removeprefix("file:")))
+        found.setdefault(path.as_uri(), []).append(error)
+    return found
+
+
+def test_every_page_is_valid_html(validated: dict[str, list[dict]]) -> None:
+    errors = [e for url, found in validated.items() if url != BROKEN.as_uri() for e in found]
     shown = [f"{Path(e['url']).name}:{e.get('lastLine')}: {e['message']}" for e in errors]
     assert shown == []
+    assert len(validated) > 16
 
 
-def test_the_validator_catches_a_broken_page() -> None:
-    assert len(vnu(BROKEN)) >= 2
+def test_the_validator_catches_a_broken_page(validated: dict[str, list[dict]]) -> None:
+    assert len(validated[BROKEN.as_uri()]) >= 2
 
 
 # -- accessible ----------------------------------------------------------------
@@ -97,88 +102,83 @@ def axe_violations(page, url: str) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="session")
+def auditing_context(browser):
+    """axe is the auditor, not the page: the page's Content-Security-Policy would refuse
+    it. One such context per test process, each audit in a tab of its own (tab_in)."""
+    context = browser.new_context(bypass_csp=True)
+    yield context
+    context.close()
+
+
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("path", AUDITED)
-def test_no_serious_accessibility_violation(browser, base_url: str, path: str, mode: str) -> None:
-    # axe is the auditor, not the page: the page's Content-Security-Policy would refuse it
-    context = browser.new_context(bypass_csp=True)
-    context.add_init_script(
-        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
-    )
-    page = context.new_page()
-    try:
+def test_no_serious_accessibility_violation(
+    auditing_context, base_url: str, path: str, mode: str
+) -> None:
+    with tab_in(auditing_context) as page:
+        page.add_init_script(
+            f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+        )
         assert axe_violations(page, base_url + path) == []
         assert page.evaluate("document.documentElement.dataset.theme") == mode
-    finally:
-        context.close()
 
 
-def test_axe_catches_a_broken_page(browser) -> None:
-    page = browser.new_page()
-    try:
-        found = axe_violations(page, BROKEN.as_uri())
-    finally:
-        page.close()
+def test_axe_catches_a_broken_page(tab) -> None:
+    page = tab
+    found = axe_violations(page, BROKEN.as_uri())
     assert any(v.startswith("image-alt") for v in found), found
 
 
-def test_search_opens_from_the_keyboard(browser, base_url: str) -> None:
-    page = browser.new_page()
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        page.keyboard.press("Control+k")
-        page.wait_for_timeout(300)
-        focused = page.evaluate("document.activeElement && document.activeElement.name")
-        assert focused == "q"
-        page.keyboard.type("Greenland")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/search.html?q=Greenland*")
-    finally:
-        page.close()
+def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
+    page = tab
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    page.keyboard.press("Control+k")
+    page.wait_for_timeout(300)
+    focused = page.evaluate("document.activeElement && document.activeElement.name")
+    assert focused == "q"
+    page.keyboard.type("Greenland")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=Greenland*")
 
 
-def test_every_link_of_an_issue_is_reached_with_tab(browser, base_url: str) -> None:
-    page = browser.new_page()
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        wanted = set(page.evaluate(
-            """() => [...document.querySelectorAll('article a[href]')]
-                 .filter(a => a.offsetParent !== null && !a.classList.contains('headerlink'))
-                 .map(a => a.href)"""
-        ))  # fmt: skip
-        reached = set()
-        for _ in range(400):
-            page.keyboard.press("Tab")
-            href = page.evaluate("document.activeElement && document.activeElement.href")
-            if href:
-                reached.add(href)
-            if wanted <= reached:
-                break
-        assert wanted - reached == set()
-        assert len(wanted) >= 8
-    finally:
-        page.close()
+def test_every_link_of_an_issue_is_reached_with_tab(tab, base_url: str) -> None:
+    page = tab
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    wanted = set(page.evaluate(
+        """() => [...document.querySelectorAll('article a[href]')]
+             .filter(a => a.offsetParent !== null && !a.classList.contains('headerlink'))
+             .map(a => a.href)"""
+    ))  # fmt: skip
+    reached = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement && document.activeElement.href")
+        if href:
+            reached.add(href)
+        if wanted <= reached:
+            break
+    assert wanted - reached == set()
+    assert len(wanted) >= 8
 
 
 # -- readable on a phone, light, printable -------------------------------------
 
 
-def test_issue_page_fits_a_phone(browser, base_url: str) -> None:
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "issue-375.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        boxes = page.evaluate(
-            """() => [...document.querySelectorAll('figure.ftw-block')].map(f => {
-                 const r = f.getBoundingClientRect(); return [r.left, r.right, f.scrollWidth, f.clientWidth]; })"""
-        )
-        assert len(boxes) == 3
-        for left, right, scroll_width, client_width in boxes:
-            assert left >= 0 and right <= 375 and scroll_width <= client_width
-    finally:
-        page.close()
+def test_issue_page_fits_a_phone(tab, base_url: str) -> None:
+    page = tab
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "issue-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('figure.ftw-block')].map(f => {
+             const r = f.getBoundingClientRect(); return [r.left, r.right, f.scrollWidth, f.clientWidth]; })"""
+    )
+    assert len(boxes) == 3
+    for left, right, scroll_width, client_width in boxes:
+        assert left >= 0 and right <= 375 and scroll_width <= client_width
 
 
 def downloaded(browser, url: str) -> dict[str, int]:
@@ -222,21 +222,18 @@ def test_issue_page_is_light(browser, site: Path) -> None:
     assert parts[url + ISSUE] < (site / ISSUE).stat().st_size / 2
 
 
-def test_issue_prints_without_navigation_and_with_its_links(browser, base_url: str) -> None:
-    page = browser.new_page()
-    try:
-        page.goto(base_url + ISSUE, wait_until="networkidle")
-        page.emulate_media(media="print")
-        hidden = page.evaluate(
-            """() => ['.bd-sidebar-primary', '.bd-header', '.prev-next-area', '.bd-sidebar-secondary']
-                 .map(s => document.querySelector(s)).filter(Boolean)
-                 .map(e => getComputedStyle(e).display)"""
-        )
-        assert hidden and set(hidden) == {"none"}
-        shown = page.evaluate(
-            """() => getComputedStyle(document.querySelector('.ftw-stat-source a'), '::after').content"""
-        )
-        assert "defensenews.com" in shown
-        page.pdf(path=str(ARTIFACTS / "issue-print.pdf"))
-    finally:
-        page.close()
+def test_issue_prints_without_navigation_and_with_its_links(tab, base_url: str) -> None:
+    page = tab
+    page.goto(base_url + ISSUE, wait_until="networkidle")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.bd-sidebar-primary', '.bd-header', '.prev-next-area', '.bd-sidebar-secondary']
+             .map(s => document.querySelector(s)).filter(Boolean)
+             .map(e => getComputedStyle(e).display)"""
+    )
+    assert hidden and set(hidden) == {"none"}
+    shown = page.evaluate(
+        """() => getComputedStyle(document.querySelector('.ftw-stat-source a'), '::after').content"""
+    )
+    assert "defensenews.com" in shown
+    page.pdf(path=str(ARTIFACTS / "issue-print.pdf"))

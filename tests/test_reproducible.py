@@ -26,20 +26,20 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
     src = committed_project(tmp_path)
     first = tmp_path / "first"
     second = tmp_path / "second"
-    for out in (first, second):
-        result = sphinx_build(src, out)
+    for out in (first, second):  # each in a new interpreter, with a hash seed of its own
+        result = sphinx_build(src, out, own_process=True)
         assert result.returncode == 0, result.stderr[-2000:]
     assert len(tree(first)) > 20
     assert_same_site(first, second)
 
 
-def build_with(src: Path, out: Path, **env: str) -> str:
+def build_with(src: Path, out: Path, own_process: bool = False, **env: str) -> str:
     """Build with extra environment variables; the home page's HTML."""
     saved = {k: os.environ.get(k) for k in [*env, "SOURCE_DATE_EPOCH"]}
     os.environ.pop("SOURCE_DATE_EPOCH", None)
     os.environ.update(env)
     try:
-        result = sphinx_build(src, out)
+        result = sphinx_build(src, out, own_process=own_process)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -88,10 +88,11 @@ def german_locale(tmp: Path) -> dict[str, str]:
 def test_the_machines_locale_and_time_zone_change_nothing(tmp_path: Path) -> None:
     src = committed_project(tmp_path)
     default = tmp_path / "default"
-    result = sphinx_build(src, default)
+    # new interpreters, which read the locale and the time zone as they start
+    result = sphinx_build(src, default, own_process=True)
     assert result.returncode == 0, result.stderr[-2000:]
     german = tmp_path / "german"
     env = german_locale(tmp_path)
-    build_with(src, german, **env)
+    build_with(src, german, own_process=True, **env)
     assert "23 January 2026" in (default / "issues/2026/2026-01-23.html").read_text("utf-8")
     assert_same_site(default, german)

@@ -27,7 +27,7 @@ import pytest
 
 from newsletter.outputs import search
 
-from .conftest import SEED, issue_text, make_archive, sphinx_build
+from .conftest import SEED, built_once, issue_text, make_archive, sphinx_build
 
 COUNT = 14  # more than one page of results (ten) for a word of every generated issue
 DRAFT_WORD = "Quetzalcoatlus"
@@ -44,9 +44,7 @@ def write(src: Path, relative: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("search")
+def make_site(tmp: Path) -> None:
     src = make_archive(tmp / "src", COUNT, draft=False)
     # the real seed issue is No. 4 of this archive, on its own date (2026-01-23)
     write(
@@ -65,13 +63,17 @@ def site(tmp_path_factory) -> Path:
     write(src, "issues/2025/2025-12-19.md", text)
     relative, text = issue_text(COUNT + 2, title="Secret draft", status="draft", topics="[taiwan]")
     write(src, relative, text.replace("A brief of week", f"{DRAFT_WORD} in a brief of week"))
-    out = tmp / "out"
-    result = sphinx_build(src, out)
+    result = sphinx_build(src, tmp / "out")
     assert result.returncode == 0, result.stderr[-3000:]
-    return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The archive, built once per test session (the tests only read it)."""
+    return built_once(tmp_path_factory, "search-site", make_site) / "out"
+
+
+@pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -88,13 +90,11 @@ def server(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser, server: str):
-    context = browser.new_context()
-    tab = context.new_page()
+def page(tab, server: str):
+    """A tab of the shared browser context (conftest's ``tab``) in which no script fails."""
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
-    context.close()
     assert errors == []
 
 
@@ -350,12 +350,17 @@ def test_the_matches_are_highlighted_on_the_issue_page(page, server: str) -> Non
     assert page.locator("span.highlighted").first.inner_text() == "Bessent"
 
 
-def test_no_page_downloads_sphinx_search_index(page, server: str, site: Path) -> None:
+def test_no_page_downloads_sphinx_search_index(browser, server: str, site: Path) -> None:
     assert not (site / "searchindex.js").exists()
     requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(f"{server}issues/2026/2026-01-23.html")
-    page.wait_for_load_state("networkidle")
+    context = browser.new_context()  # a first visit: nothing comes from a cache
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{server}issues/2026/2026-01-23.html")
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
     assert requested and not [url for url in requested if "searchindex" in url or "pagefind" in url]
 
 

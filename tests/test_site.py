@@ -1,5 +1,5 @@
 """The site's own project files with the seed issue (the tests' fixture), built the way
-``make html`` builds it."""
+``make html`` builds it (conftest's ``seed_site``)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,17 @@ import pytest
 
 from newsletter import theme_css
 
-from .conftest import SEED, copy_project, seed_sentences, sphinx_build, visible_text
+from .conftest import SEED, seed_sentences, visible_text
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("site")
-    out = tmp / "out"
-    result = sphinx_build(copy_project(tmp / "src", seed=True), out)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
-    return out
+@pytest.fixture(scope="session")
+def site(seed_site: Path) -> Path:
+    said = (seed_site.parent / "build.stderr").read_text(encoding="utf-8")
+    assert "WARNING" not in said and "ERROR" not in said, said
+    return seed_site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed_page(site: Path) -> str:
     return (site / "issues" / "2026" / "2026-01-23.html").read_text(encoding="utf-8")
 

@@ -15,7 +15,7 @@ import pytest
 
 from newsletter import theme_css
 
-from .conftest import copy_project, served, sphinx_build, write_issue
+from .conftest import copy_project, served, sphinx_build
 
 KNOWN = {"used", "also-used", "menu", "btn"}
 
@@ -132,23 +132,20 @@ WHOLE = '<link href="{up}_whole/basic.css" rel="stylesheet">' + (
 STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("theme-css")
-    src = copy_project(tmp / "src", seed=True)
-    for number in (3, 5):  # the seed issue (23 January) between two others
-        write_issue(src, number)
-    out = tmp / "out"
-    result = sphinx_build(src, out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    # the theme's whole stylesheets, which the build does not link, for comparison
+@pytest.fixture(scope="session")
+def site(seed_site: Path) -> Path:
+    """The seed issue (23 January) between others (conftest's ``seed_site``)."""
+    return seed_site
+
+
+def whole_stylesheets(site: Path) -> dict[str, bytes]:
+    """The theme's whole stylesheets, which the build does not link, for comparison (the
+    browser gets them at ``_whole/``: the site is shared with other tests, and read only)."""
     theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
-    (out / "_whole").mkdir()
-    (out / "_whole" / "pydata-sphinx-theme.css").write_bytes(
-        (theme / "styles/pydata-sphinx-theme.css").read_bytes()
-    )
-    (out / "_whole" / "basic.css").write_bytes((out / "_static" / "basic.css").read_bytes())
-    return out
+    return {
+        "pydata-sphinx-theme.css": (theme / "styles/pydata-sphinx-theme.css").read_bytes(),
+        "basic.css": (site / "_static" / "basic.css").read_bytes(),
+    }
 
 
 def styles(page) -> list[str]:
@@ -200,6 +197,12 @@ def test_the_cut_stylesheet_changes_no_computed_style(
     browser, site: Path, width: int, mode: str, pages: list[str]
 ) -> None:
     seen: dict[bool, list[tuple[str, str, list[str]]]] = {}
+    whole_css = whole_stylesheets(site)
+
+    def serve_whole(route) -> None:
+        name = route.request.url.split("?")[0].rsplit("/", 1)[1]
+        route.fulfill(status=200, content_type="text/css", body=whole_css[name])
+
     with served(site) as base:
         for whole in (False, True):
             context = browser.new_context(
@@ -208,6 +211,7 @@ def test_the_cut_stylesheet_changes_no_computed_style(
             context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
             if whole:  # the page as the theme's whole stylesheets draw it
                 context.route("**/*.html*", relink)
+                context.route("**/_whole/*.css", serve_whole)
             page = context.new_page()
             seen[whole] = []
             for path in pages:

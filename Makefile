@@ -61,7 +61,7 @@ test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, si
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
-test-fast: guard $(STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
+test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
 	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not browser" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.

@@ -61,8 +61,8 @@ test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, si
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
-test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser and validator ones (no lint)
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not browser" -q
+test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser, validator and slow ones (no lint)
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not browser and not slow" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing

@@ -184,6 +184,7 @@ class CleanBuilds:
         return self.trees[key]
 
 
+@pytest.mark.slow
 def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     src = make_archive(tmp_path / "src", 6)
     clean = CleanBuilds(tmp_path)
@@ -211,6 +212,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     same_as_clean("year removed")
 
 
+@pytest.mark.slow
 def test_builds_after_an_interruption_or_another_layout_equal_clean_builds(tmp_path: Path) -> None:
     """A build stopped after the archive's pages were written, a fresh environment (-E)
     after a removal, a dirhtml build into the same folder, an extension taken away, and
@@ -271,6 +273,7 @@ def test_builds_after_an_interruption_or_another_layout_equal_clean_builds(tmp_p
     assert sorted(set(mixed) - set(same)) == ["search/index.html"]
 
 
+@pytest.mark.slow
 def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
     src = make_archive(tmp_path / "src", 4)
     out = build(src, tmp_path / "out")
@@ -298,6 +301,7 @@ def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
     assert "Renamed" in (out / "years/2026.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_edit_reindexes_its_years_search_bundle_alone(tmp_path: Path) -> None:
     """The search index is one Pagefind bundle per year: an edit runs Pagefind over its
     year's issues only, and leaves the other years' files untouched."""
@@ -319,6 +323,7 @@ def test_an_edit_reindexes_its_years_search_bundle_alone(tmp_path: Path) -> None
     assert_same_site(out, build(src, tmp_path / "clean"))
 
 
+@pytest.mark.slow
 def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
     """A search bundle left by a run that did not finish is not trusted: Pagefind does
     not rewrite a file whose name it would write, so a torn fragment would stay."""
@@ -334,6 +339,7 @@ def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
     assert_same_site(work, build(src, tmp_path / "clean"))
 
 
+@pytest.mark.slow
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     src = make_archive(tmp_path / "src", 12)
     serial = build(src, tmp_path / "serial", "-j", "1")
@@ -341,6 +347,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     assert_same_site(serial, parallel)
 
 
+@pytest.mark.slow
 def test_dates_are_editorial_whatever_the_commits_say(tmp_path: Path) -> None:
     src = make_archive(tmp_path / "src", 2, draft=False)
 

@@ -21,6 +21,8 @@ import pytest
 
 from .conftest import ROOT, SEED, SEED_PATH
 
+pytestmark = pytest.mark.slow
+
 #: how many issues the scenario adds (the note of issue 12 ran it with 60 by hand)
 ADDED = 3
 

@@ -126,14 +126,13 @@ def base_url(site: Path):
 
 @pytest.mark.parametrize("stored", ["", "dark"])
 def test_no_page_logs_an_error_or_misses_a_file(
-    browser, site: Path, base_url: str, stored: str
+    tab, site: Path, base_url: str, stored: str
 ) -> None:
     """Every page, for a first visit (nothing stored: the theme once logged "Got invalid
     theme mode") and for a reader who chose dark mode."""
-    context = browser.new_context()
+    page = tab
     if stored:
-        context.add_init_script(f"localStorage.setItem('mode', '{stored}')")
-    page = context.new_page()
+        page.add_init_script(f"localStorage.setItem('mode', '{stored}')")
     problems: list[str] = []
     page.on(
         "console",
@@ -146,13 +145,10 @@ def test_no_page_logs_an_error_or_misses_a_file(
         "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
     )
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    try:
-        for name in [*pages(site), "search.html?q=Greenland"]:
-            page.goto(base_url + name, wait_until="networkidle")
-            assert page.evaluate("document.documentElement.dataset.mode") == (stored or "auto")
-            assert problems == [], name
-    finally:
-        context.close()
+    for name in [*pages(site), "search.html?q=Greenland"]:
+        page.goto(base_url + name, wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.mode") == (stored or "auto")
+        assert problems == [], name
 
 
 def visible_search_entries(page) -> list[str]:
@@ -265,24 +261,22 @@ SHOTS = {"home": "index.html", "issue": ISSUE, "search": "search.html?q=Greenlan
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_screenshots(browser, base_url: str, width: int, mode: str) -> None:
+def test_screenshots(tab, base_url: str, width: int, mode: str) -> None:
     """test-artifacts/{home,issue,search}-{1280,390}-{light,dark}.png, the whole page."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode)
-    context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
-    page = context.new_page()
+    page = tab
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=mode)
+    page.add_init_script(f"localStorage.setItem('mode', '{mode}')")
     ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        for name, path in SHOTS.items():
-            page.goto(base_url + path, wait_until="networkidle")
-            if name == "search":
-                page.wait_for_selector('#ftw-search[aria-busy="false"]')
-            assert page.evaluate("document.documentElement.dataset.theme") == mode
-            # the whole page in a window as tall as the page (a full-page capture of a
-            # window 900 px tall cuts the sticky table of contents)
-            height = page.evaluate("document.documentElement.scrollHeight")
-            page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_timeout(100)
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{mode}.png"))
-            page.set_viewport_size({"width": width, "height": 900})
-    finally:
-        context.close()
+    for name, path in SHOTS.items():
+        page.goto(base_url + path, wait_until="networkidle")
+        if name == "search":
+            page.wait_for_selector('#ftw-search[aria-busy="false"]')
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        # the whole page in a window as tall as the page (a full-page capture of a
+        # window 900 px tall cuts the sticky table of contents)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{mode}.png"))
+        page.set_viewport_size({"width": width, "height": 900})

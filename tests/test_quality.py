@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import ROOT, served, tab_in
+from .conftest import ROOT, served, shared_context, tab_in
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -106,9 +106,8 @@ def axe_violations(page, url: str) -> list[str]:
 def auditing_context(browser):
     """axe is the auditor, not the page: the page's Content-Security-Policy would refuse
     it. One such context per test process, each audit in a tab of its own (tab_in)."""
-    context = browser.new_context(bypass_csp=True)
-    yield context
-    context.close()
+    with shared_context(browser, bypass_csp=True) as context:
+        yield context
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import assert_same_site, copy_project, sphinx_build, tree, write_issue
+
+pytestmark = pytest.mark.slow
 
 
 def committed_project(tmp: Path, when: str = "2026-11-20T10:00:00Z") -> Path:

@@ -29,6 +29,8 @@ from .conftest import (
     visible_text,
 )
 
+pytestmark = pytest.mark.slow
+
 ISSUE = "issues/2026/2026-01-30.md"
 PAGE = "issues/2026/2026-01-30.html"
 REVISION = "issues/2026/2026-01-30/revision-{}.html"

@@ -375,26 +375,22 @@ def test_no_page_downloads_sphinx_search_index(browser, server: str, site: Path)
     ],
 )
 def test_the_search_page_follows_the_readers_light_or_dark_choice(
-    browser, server: str, system: str, stored: str, dark: bool
+    tab, server: str, system: str, stored: str, dark: bool
 ) -> None:
     """The reader's choice with the theme's light/dark/auto button wins; else the system's.
     The search page is in the frame of every page: its colours are the theme's."""
-    context = browser.new_context(color_scheme=system)
+    tab.emulate_media(color_scheme=system)
     colours = (
         "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
     )
-    try:
-        tab = context.new_page()
-        tab.goto(f"{server}index.html")
-        if stored:  # the reader chooses with the theme's button, which remembers it
-            tab.locator(".theme-switch-button").first.click()
-            tab.locator(f'.theme-change-button[data-mode="{stored}"]').first.click()
-        home = tab.evaluate(colours)
-        tab.goto(f"{server}search.html?q=Greenland")
-        settled(tab)
-        background, text = tab.evaluate(colours)
-    finally:
-        context.close()
+    tab.goto(f"{server}index.html")
+    if stored:  # the reader chooses with the theme's button, which remembers it
+        tab.locator(".theme-switch-button").first.click()
+        tab.locator(f'.theme-change-button[data-mode="{stored}"]').first.click()
+    home = tab.evaluate(colours)
+    tab.goto(f"{server}search.html?q=Greenland")
+    settled(tab)
+    background, text = tab.evaluate(colours)
     expected = (
         ("rgb(18, 18, 18)", "rgb(206, 214, 221)")  # sphinx-book-theme's dark background
         if dark

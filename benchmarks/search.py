@@ -159,11 +159,17 @@ def choose_words(issues: list[Path]) -> dict[int, str]:
 # -- serving, counting ----------------------------------------------------------------
 
 
+#: a file of one year's Pagefind bundle (``/pagefind/2020/index/en_1a2b3c4.pf_index``)
+BUNDLE_FILE = re.compile(r"/pagefind/(?:[^/]+/)?(?P<folder>fragment|index|filter)/")
+
+
 def part_of(path: str) -> str:
-    """Which part of a search a requested file is (see :class:`Counter`)."""
-    if "/pagefind/fragment/" in path or path.startswith("/_sources/"):
+    """Which part of a search a requested file is (see :class:`Counter`): the bundles'
+    metadata and filters count as index, since each year's bundle adds its own."""
+    found = BUNDLE_FILE.search(path)
+    if (found and found["folder"] == "fragment") or path.startswith("/_sources/"):
         return "per result"
-    if "/pagefind/index/" in path or path.endswith("/searchindex.js"):
+    if found or path.endswith(("/searchindex.js", ".pf_meta", "/pagefind-entry.json")):
         return "index"
     return "per result" if path.startswith("/issues/") else "fixed"
 

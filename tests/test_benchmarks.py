@@ -148,3 +148,15 @@ def test_make_bench_options_are_checked() -> None:
             assert error.code == 2
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_search_downloads_are_told_apart_by_part() -> None:
+    """What a query fetches from a year's bundle counts as index or per result."""
+    assert search.part_of("/pagefind/2020/index/en_1a2b3c4.pf_index") == "index"
+    assert search.part_of("/pagefind/2020/pagefind.en_1a2b3c4d5e.pf_meta") == "index"
+    assert search.part_of("/pagefind/2019/pagefind-entry.json") == "index"
+    assert search.part_of("/pagefind/2020/filter/en_1a2b3c4.pf_filter") == "index"
+    assert search.part_of("/pagefind/2020/fragment/en_1a2b3c4.pf_fragment") == "per result"
+    assert search.part_of("/pagefind/2025/pagefind.js") == "fixed"
+    assert search.part_of("/pagefind/2025/wasm.en.pagefind") == "fixed"
+    assert search.part_of("/searchindex.js") == "index"

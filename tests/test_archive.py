@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
+import sphinx
 
 from .conftest import (
     ROOT,
@@ -379,3 +380,15 @@ def test_dates_are_editorial_whatever_the_commits_say(tmp_path: Path) -> None:
     commit("less", "2026-12-03T09:00:00Z")
     build(src, out)
     assert "last updated 20 January 2026" in visible_text(page(out, "issues/2026/2026-01-09.html"))
+
+
+def test_the_frame_digest_names_the_renderers_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page made by another version of Sphinx or the theme is written again."""
+    import sphinx_book_theme
+
+    from newsletter.site import write_cache
+
+    before = write_cache._package_versions()
+    assert f"sphinx=={sphinx.__version__}" in before.splitlines()
+    monkeypatch.setattr(sphinx_book_theme, "__version__", "0.0.0-other")
+    assert write_cache._package_versions() != before

@@ -118,20 +118,9 @@ function loadPagefind() {
 
 const quoted = (phrase) => `"${phrase}"`;
 
-/**
- * Pagefind's search over every year's bundle. It orders the merged results by score, and
- * with a sort a result's score is its place in its own year's order: newest first is each
- * year's results in turn, the newest year first (each issue is in one year's bundle).
- */
-async function searchYears(pagefind, term, options) {
-  if (!options.sort.date || options.filters.year || parts.length < 2) {
-    return pagefind.search(term, options);
-  }
-  const years = await Promise.all(
-    parts.map((year) => pagefind.search(term, { ...options, filters: { ...options.filters, year } })),
-  );
-  return { results: years.flatMap((found) => found.results) };
-}
+/** One Pagefind search in one year's bundle (the year filter keeps the others out). */
+const inYear = (pagefind, term, options, year) =>
+  pagefind.search(term, { ...options, filters: { ...options.filters, year } });
 
 /** Results matched by the issue's text (not only by its date or number metadata). */
 const byText = (results) => results.filter((result) => result.words && result.words.length);
@@ -143,21 +132,14 @@ function holds(result, word) {
 }
 
 /**
- * The results of a query, best first (or newest first), each with its matched locations.
- * Returns [] when a word of the query is in no issue.
+ * The results of a query in one year's bundle, each with its matched locations; [] when a
+ * word of the query is in none of that year's issues.
  */
-async function find(pagefind, query, state) {
-  const options = { filters: {}, sort: state.sort === "newest" ? { date: "desc" } : {} };
-  if (state.year) options.filters.year = state.year;
-  if (state.topic) options.filters.topic = state.topic;
+async function findInYear(pagefind, query, options, year) {
   const { phrases, words } = query;
-  if (!phrases.length && !words.length) {
-    const listed = await searchYears(pagefind, null, { ...options, sort: { date: "desc" } });
-    return listed.results.map((result) => ({ result, extra: [] }));
-  }
   const searches = [];
-  if (words.length) searches.push(searchYears(pagefind, words.join(" "), options));
-  for (const phrase of phrases) searches.push(searchYears(pagefind, quoted(phrase), options));
+  if (words.length) searches.push(inYear(pagefind, words.join(" "), options, year));
+  for (const phrase of phrases) searches.push(inYear(pagefind, quoted(phrase), options, year));
   const found = (await Promise.all(searches)).map((search) => byText(search.results));
   // an issue must be found by every search; the first search orders them
   const [first, ...others] = found;
@@ -166,16 +148,43 @@ async function find(pagefind, query, state) {
     .filter((result) => othersById.every((ids) => ids.has(result.id)))
     .map((result) => ({ result, extra: othersById.map((ids) => ids.get(result.id)) }));
   if (!matches.length || !words.length) return matches;
-  // Pagefind replaces a word it cannot find by a shorter one, or drops it: then no issue
-  // holds it. A word counts if the best result holds it (or its beginning), or if the
-  // index has the word itself (Pagefind's exact search, which also matches its other forms).
+  // Pagefind replaces a word it cannot find in a bundle by a shorter one, or drops it: then
+  // no issue of that year holds it. A word counts if the year's best result holds it (or
+  // its beginning), or if the year's bundle has the word itself (Pagefind's exact search,
+  // which also matches its other forms).
   const best = await matches[0].result.data();
   for (const word of words) {
     if (holds(best, word)) continue;
-    const exact = await searchYears(pagefind, quoted(word), options);
+    const exact = await inYear(pagefind, quoted(word), options, year);
     if (!byText(exact.results).length) return [];
   }
   return matches;
+}
+
+/**
+ * The results of a query, best first (or newest first), each with its matched locations.
+ * Returns [] when a word of the query is in no issue.
+ *
+ * The index is one bundle per year, and each year is asked on its own: a year that lacks a
+ * word answers with what only begins like it, where one index of the whole archive would
+ * answer with the years that have it; and Pagefind scores a sorted result by its place in
+ * its own year. Newest first is each year's results in turn, the newest year first; best
+ * first merges the years by Pagefind's score.
+ */
+async function find(pagefind, query, state) {
+  const options = { filters: {}, sort: state.sort === "newest" ? { date: "desc" } : {} };
+  if (state.topic) options.filters.topic = state.topic;
+  const years = state.year ? [state.year] : parts;
+  const { phrases, words } = query;
+  if (!phrases.length && !words.length) {
+    const sorted = { ...options, sort: { date: "desc" } };
+    const listed = await Promise.all(years.map((year) => inYear(pagefind, null, sorted, year)));
+    return listed.flatMap((search) => search.results).map((result) => ({ result, extra: [] }));
+  }
+  const found = (
+    await Promise.all(years.map((year) => findInYear(pagefind, query, options, year)))
+  ).flat();
+  return state.sort === "newest" ? found : found.sort((a, b) => b.result.score - a.result.score);
 }
 
 // -- showing ---------------------------------------------------------------------

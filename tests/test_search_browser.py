@@ -274,6 +274,16 @@ def test_newest_first(page, server: str) -> None:
     ]
 
 
+def test_a_word_of_one_year_is_not_stood_in_for_in_another(page, server: str) -> None:
+    """2025's bundle lacks "word3" and would answer with its words that begin like it
+    ("word15", "word17"); one index of the archive would find issue 3 alone, and so does
+    the page, whatever the order."""
+    for query in ("q=word3", "q=word3&sort=newest"):
+        open_search(page, server, query)
+        assert status(page).startswith("1 issue matches “word3”")
+        assert [h.split(" · ")[0] for h in headings(page)] == ["No. 3"]
+
+
 def test_newest_first_runs_across_the_years_bundles(page, server: str) -> None:
     """Each year's bundle orders its own issues; Pagefind merges the bundles by a score
     that is the place in its year, so the page asks year by year (newest year first)."""

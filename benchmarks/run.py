@@ -109,8 +109,6 @@ class Project:
 
     def build(self) -> Run:
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
-        if self.kind == "ours":
-            command += ["-j", "auto"]  # as make html builds it: on every core
         command += ["-d", str(self.doctrees), str(self.src), str(self.out)]
         return run(command, self.src)
 

@@ -392,3 +392,16 @@ def test_the_frame_digest_names_the_renderers_versions(monkeypatch: pytest.Monke
     assert f"sphinx=={sphinx.__version__}" in before.splitlines()
     monkeypatch.setattr(sphinx_book_theme, "__version__", "0.0.0-other")
     assert write_cache._package_versions() != before
+
+
+def test_a_search_part_is_a_plain_folder_name() -> None:
+    """A year's folder names a bundle and is written into the search page: a folder whose
+    name could carry markup or climb out is refused, not used."""
+    from newsletter.outputs import search
+    from newsletter.outputs.search.bundle import SearchIndexError
+
+    assert search.part_of("issues/2026/2026-01-23.html") == "2026"
+    assert search.part_of("issues/2026/2026-01-23/index.html") == "2026"
+    for page in ('issues/x"><script>/a.html', "issues/../a.html", "years/2026.html"):
+        with pytest.raises(SearchIndexError):
+            search.part_of(page)

@@ -102,6 +102,10 @@ def _search_page(app: Sphinx) -> Iterator[Page]:
         return
     pub = publication_of(app.env)
     years = sorted({r.date.year for r in domain_of(app.env).published()}, reverse=True)
+    try:
+        parts = list(split(_published_pages(app)))
+    except SearchIndexError:  # said by start_index; the page then offers no search
+        parts = []
     yield (
         "search",
         {
@@ -109,7 +113,7 @@ def _search_page(app: Sphinx) -> Iterator[Page]:
             "search_years": years,
             "search_topics": list(pub.topics.items()),
             "search_bundle": f"{BUNDLE}/",
-            "search_parts": list(split(_published_pages(app))),
+            "search_parts": parts,
             "search_topics_page": pages.TOPICS,
         },
         "search.html",

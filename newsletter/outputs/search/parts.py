@@ -18,6 +18,7 @@ clean build writes.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -34,8 +35,9 @@ def part_of(page: str) -> str:
     (``issues/2026/2026-01-23.html`` and ``issues/2026/2026-01-23/index.html`` alike;
     the checker holds the folder to the issue's year, F106)."""
     parts = PurePosixPath(page).parts
-    if len(parts) < 3 or parts[0] != ISSUES_FOLDER:
-        raise SearchIndexError(f"not the page of an issue: {page}")
+    if len(parts) < 3 or parts[0] != ISSUES_FOLDER or not re.fullmatch(r"[\w-]+", parts[1]):
+        # a folder name is written into the search page and names a bundle's folder
+        raise SearchIndexError(f"not the page of an issue in a year's folder: {page!r}")
     return parts[1]
 
 

@@ -15,6 +15,8 @@ import feedparser
 import pytest
 import sphinx
 
+from newsletter.site import parallel_read
+
 from .conftest import (
     ROOT,
     assert_same_site,
@@ -342,10 +344,16 @@ def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
-    src = make_archive(tmp_path / "src", 12)
+    """With -j 2 the 15 documents are read in two chunks, one per process (Sphinx's own
+    parallel read makes three of 7, 7 and 1: newsletter/site/parallel_read.py), and the
+    site is the serial build's, byte for byte."""
+    src = make_archive(tmp_path / "src", 13)
     serial = build(src, tmp_path / "serial", "-j", "1")
-    parallel = build(src, tmp_path / "parallel", "-j", "2")
-    assert_same_site(serial, parallel)
+    done = sphinx_build(src, tmp_path / "parallel", "-j", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    read = [line[:25] for line in done.stdout.splitlines() if line.startswith("reading sources")]
+    assert read == ["reading sources... [ 50%]", "reading sources... [100%]"]
+    assert_same_site(serial, tmp_path / "parallel")
 
 
 @pytest.mark.slow
@@ -405,3 +413,15 @@ def test_a_search_part_is_a_plain_folder_name() -> None:
     for page in ('issues/x"><script>/a.html', "issues/../a.html", "years/2026.html"):
         with pytest.raises(SearchIndexError):
             search.part_of(page)
+
+
+@pytest.mark.parametrize(
+    ("to_read", "known", "forked"),
+    [(15, 15, True), (520, 521, True), (7, 7, False), (3, 521, False), (200, 5201, False)],
+)
+def test_only_a_read_of_many_documents_and_most_of_the_archive_is_forked(
+    to_read: int, known: int, forked: bool
+) -> None:
+    """An edit's few documents, or a small share of a large archive (each process would
+    send the whole environment back), are read in the main process."""
+    assert parallel_read.read_in_parallel(to_read, known) is forked

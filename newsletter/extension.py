@@ -17,7 +17,7 @@ from newsletter.outputs.pages import archive, csp, revision_pages
 from newsletter.outputs.search import events as search
 from newsletter.site import (
     directives,
-    parallel_read,
+    parallel_build,
     reading,
     revisions,
     safe_reading,
@@ -37,7 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     reading.setup(app)  # the checker's rules as warnings; one record per issue
     write_cache.setup(app)  # generated pages written only when they change
     speedups.setup(app)  # compiled templates kept between builds; no collection at exit
-    parallel_read.setup(app)  # with -j N: one chunk of documents per process (linear)
+    parallel_build.setup(app)  # with -j N: reading in one chunk per process; few pages here
 
     # the web archive: the issue pages, the lists, the revision pages
     page.setup(app)

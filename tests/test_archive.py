@@ -15,7 +15,7 @@ import feedparser
 import pytest
 import sphinx
 
-from newsletter.site import parallel_read
+from newsletter.site import parallel_build
 
 from .conftest import (
     ROOT,
@@ -345,7 +345,7 @@ def test_an_interrupted_index_is_rebuilt_whole(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     """With -j 2 the 15 documents are read in two chunks, one per process (Sphinx's own
-    parallel read makes three of 7, 7 and 1: newsletter/site/parallel_read.py), and the
+    parallel read makes three of 7, 7 and 1: newsletter/site/parallel_build.py), and the
     site is the serial build's, byte for byte."""
     src = make_archive(tmp_path / "src", 13)
     serial = build(src, tmp_path / "serial", "-j", "1")
@@ -354,6 +354,17 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     read = [line[:25] for line in done.stdout.splitlines() if line.startswith("reading sources")]
     assert read == ["reading sources... [ 50%]", "reading sources... [100%]"]
     assert_same_site(serial, tmp_path / "parallel")
+    # a few edits are read and written in the main process, one by one (a forked
+    # process's chunk is shown as a range, "first .. last")
+    paths = [
+        write_issue(src, n, extra="\ncorrections:\n  - date: 2026-03-01\n    text: Fixed.")
+        for n in (5, 6, 7)
+    ]
+    done = sphinx_build(src, tmp_path / "parallel", "-j", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    steps = [line for line in done.stdout.splitlines() if line.startswith(("reading", "writing"))]
+    for path in paths:
+        assert sum(line.endswith(f"] issues/2026/{path.stem}") for line in steps) == 2, steps
 
 
 @pytest.mark.slow
@@ -424,4 +435,4 @@ def test_only_a_read_of_many_documents_and_most_of_the_archive_is_forked(
 ) -> None:
     """An edit's few documents, or a small share of a large archive (each process would
     send the whole environment back), are read in the main process."""
-    assert parallel_read.read_in_parallel(to_read, known) is forked
+    assert parallel_build.read_in_parallel(to_read, known) is forked

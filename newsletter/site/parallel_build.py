@@ -1,4 +1,5 @@
-"""Reading with ``-j N`` in time linear in the archive: one chunk of documents per process.
+"""How a build with ``-j N`` shares its work: reading linear in the archive, one chunk of
+documents per process; an edit's few documents read and written in the main process.
 
 Sphinx's own parallel read (``Builder._read_parallel``) deals the documents into chunks
 of about √(10·D/N) each (``sphinx.util.parallel.make_chunks``), forks one process per
@@ -16,7 +17,8 @@ the main process merges each once. The rest is Sphinx's: its reading, its
 
 A read that would not pay for its forks, an edit's few documents or a small share of a
 large archive (whose processes would each send back the whole environment), is
-Sphinx's serial one. Without ``-j``, Sphinx reads serially and none of this runs.
+Sphinx's serial one; so is the writing of fewer than :data:`PARALLEL_FROM` pages. Without
+``-j``, Sphinx reads and writes serially and none of this runs.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from sphinx.util.parallel import ParallelTasks
 
 logger = logging.getLogger(__name__)
 
-#: fewer documents than this are read in the main process: an issue takes some 20 ms to
-#: read, about what forking a process and sending its few documents back costs
+#: fewer documents than this are read, and fewer pages written, in the main process: an
+#: issue takes some 20 ms to read or write, about what forking a process costs
 PARALLEL_FROM = 8
 
 
@@ -44,8 +46,9 @@ def read_in_parallel(to_read: int, known: int) -> bool:
     return to_read >= PARALLEL_FROM and 2 * to_read >= known
 
 
-class LinearParallelRead:
-    """A builder's parallel read in one chunk per process (a mixin for Sphinx builders)."""
+class ParallelBuild:
+    """A builder's parallel read in one chunk per process, and a few pages written in the
+    main process (a mixin for Sphinx builders)."""
 
     def _read_parallel(self, docnames: list[str], nproc: int) -> None:
         env = self.env  # type: ignore[attr-defined]
@@ -77,9 +80,14 @@ class LinearParallelRead:
         tasks.join()
         logger.info("")
 
+    def write_documents(self, docnames: set[str]) -> None:
+        if len(docnames) < PARALLEL_FROM:
+            self.parallel_ok = False  # (Sphinx decides it anew at every build)
+        super().write_documents(docnames)  # type: ignore[misc]
 
-class HTMLBuilder(LinearParallelRead, StandaloneHTMLBuilder):
-    """Sphinx's HTML builder, reading with ``-j N`` in one chunk per process."""
+
+class HTMLBuilder(ParallelBuild, StandaloneHTMLBuilder):
+    """Sphinx's HTML builder, sharing the work of ``-j N`` as this module says."""
 
 
 def setup(app: Sphinx) -> None:

@@ -9,7 +9,10 @@ Two fixed costs of every ``sphinx-build`` that do not depend on what changed:
   a key of the template's name and path, and uses it only while the template's
   source is unchanged (it compares a checksum of the source), so a changed
   template is always compiled afresh. Parallel writers may share it: Jinja
-  writes each entry to a temporary file and renames it into place.
+  writes each entry to a temporary file and renames it into place. Within the
+  build, a template once loaded is not looked at on disk again (Jinja's
+  ``auto_reload`` off): Sphinx asks for templates some sixty times a page, and
+  Jinja stat()ed the file each time to see whether it had changed meanwhile.
 - **The collection at exit.** When the interpreter exits it runs the cyclic
   garbage collector over everything the build left in memory (the environment
   of every issue, the parsed templates): about a second on a ten-year archive,
@@ -33,10 +36,12 @@ FOLDER = f"newsletter-templates-{jinja2.__version__}"
 
 
 def keep_compiled_templates(app: Sphinx) -> None:
-    """``builder-inited``: give the builder's template environment a bytecode cache."""
+    """``builder-inited``: give the builder's template environment a bytecode cache, and
+    no second look at a template's file during the build."""
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is None or environment.bytecode_cache is not None:
         return
+    environment.auto_reload = False
     folder = Path(app.doctreedir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))

@@ -16,7 +16,9 @@ plain
     puts every issue on every page: at 5,200 a clean build would take hours).
 
 Both are built with ``python -m sphinx -b html -W --keep-going -n -d DOCTREES SRC
-OUT`` (the flags of ``make html``) and measured the same way: a clean build, a
+OUT``, ours with ``-j JOBS`` as ``make html`` builds (``--jobs``, which ``make bench``
+passes from the Makefile's ``JOBS``), plain with sphinx-build's defaults, serially, as
+such a project is built; and both are measured the same way: a clean build, a
 build after one word of the middle issue changes (a different word each repeat),
 a build with nothing changed, each with its time and its peak memory
 (:mod:`benchmarks.measure`); the middle issue's page in bytes and gzipped; and
@@ -106,11 +108,16 @@ class Project:
     doctrees: Path
     #: the issue edited, checked alone and weighed: the one in the middle of the archive
     issue: Path
+    #: sphinx-build's -j (None: serially)
+    jobs: str | None = None
+
+    def command(self) -> list[str]:
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
+        command += ["-j", self.jobs] if self.jobs else []
+        return [*command, "-d", str(self.doctrees), str(self.src), str(self.out)]
 
     def build(self) -> Run:
-        command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
-        command += ["-d", str(self.doctrees), str(self.src), str(self.out)]
-        return run(command, self.src)
+        return run(self.command(), self.src)
 
     def clean(self) -> None:
         shutil.rmtree(self.out, ignore_errors=True)
@@ -298,6 +305,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
                 out=work / f"{kind}-html",
                 doctrees=work / f"{kind}-doctrees",
                 issue=src / middle.relative_to(work / "ours"),
+                jobs=args.jobs if kind == "ours" else None,
             )
             results[kind] = measure(project, args.repeat, args.repeat_small)
             if project.page().is_file():
@@ -395,7 +403,7 @@ def machine(args: argparse.Namespace, load_before: tuple[float, ...]) -> str:
         f"Python {platform.python_version()}, Sphinx {sphinx.__version__}; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
         f"{describe_cadence(args.cadence)}, seed {args.seed}; "
-        f"plain Sphinx up to N = {args.plain_up_to:,}; "
+        f"ours built with -j {args.jobs}, plain Sphinx serially up to N = {args.plain_up_to:,}; "
         f"search downloads from a gzip static server in a fresh headless Chromium.\n"
     )
 
@@ -442,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         help="dates of the issues (auto: weekly up to 520 issues, ten years; daily beyond)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic archive (1)")
+    parser.add_argument(
+        "--jobs", default="auto", help="sphinx-build -j of our builds, as make html's (auto)"
+    )
     parser.add_argument(
         "--no-search",
         dest="search",

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import generate, measure, search, verdict
-from benchmarks.run import Measured, main
+from benchmarks.run import Measured, Project, main
 
 from .conftest import ROOT, run_cli
 
@@ -160,3 +160,13 @@ def test_search_downloads_are_told_apart_by_part() -> None:
     assert search.part_of("/pagefind/2025/pagefind.js") == "fixed"
     assert search.part_of("/pagefind/2025/wasm.en.pagefind") == "fixed"
     assert search.part_of("/searchindex.js") == "index"
+
+
+def test_ours_is_built_with_make_htmls_jobs_and_plain_serially(tmp_path: Path) -> None:
+    def project(jobs: str | None) -> list[str]:
+        return Project("x", tmp_path, tmp_path / "o", tmp_path / "d", tmp_path, jobs).command()
+
+    assert project("auto")[project("auto").index("-j") + 1] == "auto"
+    assert "-j" not in project(None)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-j $(JOBS)" in makefile and "benchmarks.run --jobs $(JOBS)" in makefile

@@ -173,6 +173,65 @@ SHARING_IMAGE = "_static/apple-touch-icon.png"
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
 
 
+#: Sphinx's table of contents of a page with a title and plain sections, as its HTML
+#: writer writes it (``toc`` in the page's context): anything it escaped holds a "&"
+_PLAIN_TOC = re.compile(
+    r'<ul>\n<li><a class="reference internal" href="#">[^<]*</a>'
+    r'(?:<ul>\n((?:<li><a class="reference internal" href="#[\w-]+">[^<&]*</a></li>\n)+)</ul>\n)?'
+    r"</li>\n</ul>\n"
+)
+
+
+def sidebar_list(toc: str, show_toc_level: int) -> str | None:
+    """What pydata-sphinx-theme's ``generate_toc_html()`` prints for a page whose table of
+    contents is ``toc``, if it is a title and plain sections (else None): the sections'
+    list, lifted out of the title's, with the theme's classes on each list, item and link."""
+    match = _PLAIN_TOC.fullmatch(toc)
+    if match is None:
+        return None
+    if not match[1]:
+        return ""  # a title alone: no list
+    items = match[1].replace("<li>", '<li class="toc-h2 nav-item toc-entry">')
+    items = items.replace('<a class="reference internal"', '<a class="reference internal nav-link"')
+    shown = "pst-show_toc_level " if show_toc_level >= 1 else ""
+    return f'<ul class="{shown}nav section-nav flex-column">\n{items}</ul>'
+
+
+def page_toc(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``, before the theme's: ``newsletter_page_toc()``, the sidebar's
+    list of a page's sections, for our templates (page-toc.html, toggle-secondary-sidebar.html).
+
+    The theme makes it with BeautifulSoup (``generate_toc_html``) and every page asks for it
+    four times, twice to see whether a template would be empty: 2.5 ms a page, a twentieth
+    of a clean build's CPU. An issue's table of contents is always a title and the schema's
+    sections, whose list is written here from Sphinx's own as :func:`sidebar_list` says
+    (tested against the theme's); any other page gets the theme's function.
+    """
+    plain = sidebar_list(str(context.get("toc", "")), int(context.get("theme_show_toc_level", 1)))
+
+    def newsletter_page_toc(kind: str = "html") -> Any:
+        if plain is not None and kind == "html":
+            return plain
+        theirs = context.get("newsletter_theme_toc") or context["generate_toc_html"]
+        return theirs(kind)
+
+    context["newsletter_page_toc"] = newsletter_page_toc
+
+
+def theme_page_toc(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``, after the theme's: the theme's templates, which print the list
+    (the book theme's print-only contents), get ours too."""
+    if "newsletter_page_toc" in context and "generate_toc_html" in context:
+        context["newsletter_theme_toc"] = context["generate_toc_html"]
+        context["generate_toc_html"] = context["newsletter_page_toc"]
+
+
 def setup(app: Sphinx) -> None:
     app.connect("doctree-resolved", frame_issue)
     app.connect("html-page-context", page_meta)
+    app.connect("html-page-context", page_toc, priority=499)
+    app.connect("html-page-context", theme_page_toc, priority=600)

@@ -71,3 +71,48 @@ def test_pages_load_the_themes_scripts_and_its_cut_stylesheet(site: Path, seed_p
     assert "@font-face" not in css and "webfonts" not in css
     assert not (site / "_static" / "vendor" / "fontawesome").exists()
     assert not list((site / "_static" / "scripts").glob("fontawesome*"))
+
+
+def _toc(title: str, *sections: str) -> str:
+    """A table of contents as Sphinx's HTML writer writes it (``toc`` in a page's context)."""
+    a = '<a class="reference internal" href="#{}">{}</a>'
+    inner = "".join(f"<li>{a.format(f'section-{i}', s)}</li>\n" for i, s in enumerate(sections))
+    return (
+        f"<ul>\n<li>{a.format('', title)}"
+        + (f"<ul>\n{inner}</ul>\n" if sections else "")
+        + "</li>\n</ul>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("toc", "plain"),
+    [
+        (_toc("Tariffs &amp; talks", "This Week", "Quote of the Week", "Ünïcode — ok"), True),
+        (_toc("A title alone"), True),
+        (_toc("T", "Q&amp;A"), False),  # anything the writer escaped is the theme's
+        (_toc("T", "&quot;Quoted&quot;"), False),
+        (_toc("T", "A") + _toc("Two titles", "B"), False),
+        (
+            _toc("T", "A").replace(
+                "</a></li>", '</a><ul>\n<li><a href="#b">B</a></li>\n</ul>\n</li>'
+            ),
+            False,
+        ),
+        ("", False),
+    ],
+)
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_the_sidebar_list_is_the_themes(toc: str, plain: bool, level: int) -> None:
+    """newsletter/page.py writes an issue's list of sections as the theme's
+    ``generate_toc_html()`` does with BeautifulSoup, byte for byte; other pages keep the
+    theme's."""
+    from pydata_sphinx_theme.toctree import add_toctree_functions
+
+    from newsletter import page
+
+    context = {"toc": toc, "theme_show_toc_level": level}
+    add_toctree_functions(None, "x", "page.html", context, None)  # type: ignore[arg-type]
+    ours = page.sidebar_list(toc, level)
+    assert (ours is not None) is plain
+    if plain:
+        assert ours == str(context["generate_toc_html"]())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import VALID, edit, findings, run_cli
 
@@ -638,6 +640,60 @@ def test_only_w_is_w_whatever_the_case() -> None:
     w = re.compile("w", re.IGNORECASE)
     characters = map(chr, range(sys.maxunicode + 1))
     assert {c for c in characters if w.fullmatch(c) or "w" in c.lower()} == {"w", "W"}
+
+
+#: what the rules read of an inline token's children: these types, and a text's address
+CHILDREN_READ = {"link_open", "link_close", "image", "html_inline", "myst_role"}
+#: the characters where inline Markdown, or an address, may begin
+INLINE_ALPHABET = "[]()<>{}!\\&#;:/.@`*_~$^|=-+ \nwWhtpsx0é"
+INLINE_TRICKY = [
+    "plain text", "a [link](https://x.org)", "<https://x.org>", "<b>bold</b>", "{sub}`2`",
+    "www.example.org", "WwW.x.org", "http:\\/\\/x.org", "http&#58;//x.org", "&#119;ww.x.org",
+    "ww&#x77;.x.org", "h*ttp://*x", "www*.*x.org", "`www.x.org`", "a\\\nwww.x", "[^1]", "![](x)",
+    "*emphasis* and _more_", "x  \nhttps://x.org", "a: //b", "w ww.x",
+]  # fmt: skip
+
+
+def _children_a_rule_reads(content: str) -> list[str]:
+    from newsletter.schema import markup
+    from newsletter.schema.rules import links
+
+    found = []
+    for inline in markup.markdown_parser().parseInline(content):
+        for child in inline.children or ():
+            if child.type in CHILDREN_READ:
+                found.append(child.type)
+            elif child.type == "text" and links._BARE_ADDRESS.search(child.content):
+                found.append(f"address {child.content!r}")
+    return found
+
+
+@pytest.mark.parametrize("text", INLINE_TRICKY)
+def test_inline_tokens_left_unparsed_hold_nothing_a_rule_reads(text: str) -> None:
+    """The checker parses an inline token's children only where
+    :func:`~newsletter.schema.rules.tokens.children_read`: where it says no, the full
+    parse finds nothing there that any rule reads."""
+    from newsletter.schema.rules import tokens
+
+    if not tokens.children_read(text):
+        assert _children_a_rule_reads(text) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=INLINE_ALPHABET, max_size=40))
+def test_random_inline_text_left_unparsed_holds_nothing_a_rule_reads(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    if not tokens.children_read(text):
+        assert _children_a_rule_reads(text) == []
+
+
+def test_the_checker_parses_the_inline_tokens_of_links_only() -> None:
+    from newsletter.schema.rules import tokens
+
+    assert not tokens.children_read("A brief of the week, at example.org.")
+    parsed = tokens.checker_parser().parse("A brief.\n\nA [link](https://x.org).\n")
+    assert [len(t.children or ()) for t in parsed if t.type == "inline"] == [0, 5]
 
 
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:

@@ -19,6 +19,7 @@ from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.problems import Problem
 from newsletter.schema.publication import Publication
 from newsletter.schema.rules.numbers import Numbered, duplicate_numbers
+from newsletter.schema.rules.tokens import checker_parser
 
 
 def check_file(path: Path, root: Path, pub: Publication) -> IssueFile:
@@ -28,7 +29,7 @@ def check_file(path: Path, root: Path, pub: Publication) -> IssueFile:
     raw = files.read_bytes(path, root, unread.problem)
     if raw is None:
         return unread
-    issue = issuefile.read(shown, raw, pub)
+    issue = issuefile.read(shown, raw, pub, checker_parser())
     rules.body_findings(issue, pub)
     return issue
 

@@ -696,6 +696,44 @@ def test_the_checker_parses_the_inline_tokens_of_links_only() -> None:
     assert [len(t.children or ()) for t in parsed if t.type == "inline"] == [0, 5]
 
 
+#: addresses whose normalization is easy to misjudge
+ADDRESSES = [
+    "https://example.org", "https://example.org/a/b-c_d.e~f/", "http://x.org?q=1&r=2#top",
+    "HTTPS://Example.ORG/Path", "mailto:editor@example.org", "https://@example.org",
+    "https://example.org:8080/", "https://例え.jp/", "https://x.org/a b", "https://x.org/%7e",
+    "https://x.org/ä", "javascript:alert(1)", "//example.org", "https://[::1]/", "mailto:a@",
+    "https://-x.org", "https://x..org", "https://x.org/?", "https://x.org#", "",
+]  # fmt: skip
+URL_PIECES = ["https://", "http://", "mailto:", "HTTPS://", "//", "www.", "Example.ORG", "xn--",
+              "a@b", ":8080", "/p", "?q=1&r=2", "#h", "..", "::", "@", "%", "[", "é", " "]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ADDRESSES)
+def test_the_checkers_addresses_are_markdown_its(url: str) -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from newsletter.schema.rules import tokens
+
+    assert tokens.normalize_link(url) == normalizeLink(url)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text("abXY09-._~/?#=&:@!$'()*+,;%", max_size=3)))
+def test_random_addresses_are_normalized_as_markdown_it_does(pieces: list[str]) -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from newsletter.schema.rules import tokens
+
+    url = "".join(pieces)
+    assert tokens.normalize_link(url) == normalizeLink(url)
+
+
+def test_plain_addresses_are_told_at_once() -> None:
+    from newsletter.schema.rules import tokens
+
+    assert tokens._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))

@@ -865,6 +865,22 @@ def test_a_large_archive_is_read_in_parallel_with_the_same_result(
     assert codes == expected[named]
 
 
+@pytest.mark.parametrize("count", [2, 63, 1024, 1025, 3001])
+def test_shared_work_comes_back_whole_and_in_order(count: int) -> None:
+    """The processes take portions of the items in turn (a file each, or a few when
+    there are more than :data:`~newsletter.check.checker.PORTIONS`): every result comes
+    back once, in the items' order, whoever did it."""
+    import os
+
+    from newsletter.check import checker
+
+    def work(items: list[int]) -> list[tuple[int, int]]:
+        return [(item * 2, os.getpid()) for item in items]
+
+    results = checker.shared(work, list(range(count)), 3)
+    assert [doubled for doubled, _ in results] == [item * 2 for item in range(count)]
+
+
 def test_a_share_whose_process_fails_is_read_again(archive, monkeypatch) -> None:
     import os
 

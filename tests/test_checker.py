@@ -696,6 +696,45 @@ def test_the_checker_parses_the_inline_tokens_of_links_only() -> None:
     assert [len(t.children or ()) for t in parsed if t.type == "inline"] == [0, 5]
 
 
+#: lines that start blocks, with and without the marks of the rules the checker leaves out
+BLOCK_LINES = [
+    "| a | b |", "|---|---|", "a | b", "--- | ---", "<div>", "<!-- x -->", "[^1]: a note",
+    "% a comment", "+++", "+ + +", "+ item", "(target)=", "> a quote", ">quote", "    code",
+    "\tcode", "  - item", "-     code", "1. item", "1)  item", "```", ":::{quote}", ":::", "text",
+    "", "", "---", "***", "a ) = b", "## Heading", "Heading", "===", "[a]: https://x.org",
+    "- [a](https://x.org)", "summary: >-",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_LINES), max_size=12), st.sampled_from(["", "  ", "> "]))
+def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
+    lines: list[str], indent: str
+) -> None:
+    """The checker's parser leaves out the block rules whose marks a text lacks: its
+    tokens are those of the same parser with every rule."""
+    from newsletter.schema.rules import tokens
+
+    text = "\n".join(indent + line for line in lines) + "\n"
+    every_rule = tokens._parser_without(frozenset())
+    assert tokens.checker_parser().parse(text) == every_rule.parse(text)
+
+
+def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
+    from newsletter.schema.rules import tokens
+
+    from .conftest import SEED
+
+    text = SEED.read_text()
+    left_out = {
+        rule
+        for rule, marks in tokens._BLOCK_RULE_MARKS.items()
+        if not any(m in text for m in marks)
+    }
+    assert {"table", "html_block", "code"} <= left_out
+    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
 #: addresses whose normalization is easy to misjudge
 ADDRESSES = [
     "https://example.org", "https://example.org/a/b-c_d.e~f/", "http://x.org?q=1&r=2#top",

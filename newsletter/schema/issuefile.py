@@ -11,15 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from newsletter.schema import files, frontmatter, markup
 from newsletter.schema.frontmatter import IssueMeta
 from newsletter.schema.problems import Problem, one_line
 from newsletter.schema.publication import Publication
+
+
+class Parser(Protocol):
+    """What reads an issue's Markdown into MyST tokens: a ``MarkdownIt`` parser, or one
+    that reads as it does."""
+
+    def parse(self, src: str) -> list[Token]: ...
 
 
 @dataclass
@@ -42,8 +48,9 @@ class IssueFile:
     #: (:func:`newsletter.schema.rules.tokens.every_token`)
     walked: Any = field(default=None, repr=False, compare=False)
     #: the parser that read the body, which reads the bodies of its blocks too (None:
-    #: :func:`newsletter.schema.markup.markdown_parser`)
-    parser: MarkdownIt | None = field(default=None, repr=False, compare=False)
+    #: :func:`newsletter.schema.markup.markdown_parser`; the checker's reads as it does,
+    #: :func:`newsletter.schema.rules.tokens.checker_parser`)
+    parser: Parser | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -71,9 +78,7 @@ def _check_path(issue: IssueFile) -> None:
         )
 
 
-def parse_text(
-    path: str, text: str, pub: Publication, parser: MarkdownIt | None = None
-) -> IssueFile:
+def parse_text(path: str, text: str, pub: Publication, parser: Parser | None = None) -> IssueFile:
     """Parse an issue's text: front matter into ``meta``, the body into MyST tokens (by
     ``parser``, :func:`newsletter.schema.markup.markdown_parser` when None)."""
     issue = IssueFile(path=path, text=text, parser=parser)
@@ -117,7 +122,7 @@ def _read_front_matter(
         frontmatter.validate(data, issue.meta, pub, issue.problem)
 
 
-def read(path: str, raw: bytes, pub: Publication, parser: MarkdownIt | None = None) -> IssueFile:
+def read(path: str, raw: bytes, pub: Publication, parser: Parser | None = None) -> IssueFile:
     """Parse an issue file's bytes (``path`` is only used in messages and for its date;
     ``parser``: as :func:`parse_text`'s)."""
     issue = IssueFile(path=path)

@@ -26,7 +26,7 @@ from myst_parser.parsers.directives import (
 
 from newsletter.schema import markup, validators
 from newsletter.schema.blocks import BLOCK_DIRECTIVES, BlockDirective
-from newsletter.schema.issuefile import IssueFile
+from newsletter.schema.issuefile import IssueFile, Parser
 from newsletter.schema.publication import Publication
 
 #: ``(line, code, message)``: what a rule yields for every problem it finds
@@ -120,7 +120,7 @@ def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingRes
 
 
 @functools.lru_cache(maxsize=64)
-def parse_body(text: str, parser: MarkdownIt | None = None) -> list[Token]:
+def parse_body(text: str, parser: Parser | None = None) -> list[Token]:
     """A block's body, read by ``parser`` (:func:`markup.markdown_parser` when None)."""
     return (parser or markup.markdown_parser()).parse(text)
 
@@ -174,18 +174,57 @@ def normalize_link(url: str) -> str:
     return url if _PLAIN_ADDRESS.fullmatch(url) else normalizeLink(url)
 
 
+#: Block rules of the parser, each with the marks that a text must hold somewhere for it
+#: to start a block (read from markdown-it's and MyST's rules): a table's head row holds
+#: "|"; raw HTML opens with "<", a footnote with "[^", a comment with "%", a block break
+#: is "+++" (spaced or not), a target ends in ")=", a quote opens with ">", and indented
+#: code is four columns of white space (spaces or a tab) deeper than its container.
+_BLOCK_RULE_MARKS: dict[str, tuple[str, ...]] = {
+    "table": ("|",),
+    "html_block": ("<",),
+    "footnote_def": ("[^",),
+    "myst_line_comment": ("%",),
+    "myst_block_break": ("+",),
+    "myst_target": (")=",),
+    "blockquote": (">",),
+    "code": ("    ", "\t"),
+}
+
+
 @functools.cache
-def checker_parser() -> MarkdownIt:
+def _parser_without(rules: frozenset[str]) -> MarkdownIt:
+    """:func:`markup.markdown_parser` as the checker reads with it (:class:`CheckerParser`),
+    without the block ``rules``."""
+    parser = markup.new_markdown_parser()
+    parser.core.ruler.at("inline", _inline_where_read)
+    parser.normalizeLink = normalize_link  # type: ignore[method-assign]
+    if rules:
+        parser.block.ruler.disable(sorted(rules))
+    return parser
+
+
+class CheckerParser:
     """The checker's parser: :func:`markup.markdown_parser`, which parses the inline
     tokens of a paragraph or heading only where a rule could find something in them
     (:func:`children_read`). Inline parsing is most of the parse of an issue's prose, and
     four paragraphs in five hold no link; the rules find the same in the tokens it gives
     as in the full parse's (tested on every rule's cases). Its links' addresses are
-    normalized as markdown-it does, faster (:func:`normalize_link`)."""
-    parser = markup.new_markdown_parser()
-    parser.core.ruler.at("inline", _inline_where_read)
-    parser.normalizeLink = normalize_link  # type: ignore[method-assign]
-    return parser
+    normalized as markdown-it does, faster (:func:`normalize_link`); and it leaves out
+    the block rules that cannot start a block in the text at hand, which holds none of
+    their marks (:data:`_BLOCK_RULE_MARKS`): each is tried at every line, and a rule that
+    cannot start a block cannot end one either. The tokens are the same (tested)."""
+
+    def parse(self, text: str) -> list[Token]:
+        unused = (
+            rule for rule, marks in _BLOCK_RULE_MARKS.items() if not any(m in text for m in marks)
+        )
+        return _parser_without(frozenset(unused)).parse(text)
+
+
+@functools.cache
+def checker_parser() -> CheckerParser:
+    """The checker's parser (:class:`CheckerParser`), made once."""
+    return CheckerParser()
 
 
 @dataclass(frozen=True)
@@ -208,7 +247,10 @@ class Text:
 
 
 def texts(
-    tokens: list[Token], first_line: int = 1, depth: int = 0, parser: MarkdownIt | None = None
+    tokens: list[Token],
+    first_line: int = 1,
+    depth: int = 0,
+    parser: Parser | None = None,
 ) -> Iterator[Text]:
     """Every paragraph and heading of ``tokens`` (whose line 1 is ``first_line``), and of
     the bodies of the blocks among them, which are Markdown too (read by ``parser``)."""

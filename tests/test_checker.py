@@ -970,3 +970,30 @@ def test_other_files_with_other_line_endings_are_read_alike(archive, newline: st
         "issues/2026/2026-01-30.md [M210]\n"
     )
     assert run_cli(archive, "check", "issues/2026/2026-02-06.md").stdout == expected
+
+
+def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> None:
+    """A check does not import urllib.request (docutils' misc directives import it for an
+    include of a URL, which no issue may use): their ``urlopen`` imports it when called,
+    and whatever imports it afterwards gets the real module."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    page = tmp_path / "page.txt"
+    page.write_text("read through the stand-in")
+    program = f"""
+import sys
+import newsletter.check.cli
+from newsletter.schema.rules import tokens
+print(sorted({{"urllib.request", "http.client", "ssl"}} & set(sys.modules)))
+import docutils.parsers.rst.directives.misc as misc
+print(misc.urlopen({page.as_uri()!r}).read().decode())
+import urllib.request
+print(sys.modules["urllib.request"] is urllib.request, hasattr(urllib.request, "Request"))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "read through the stand-in", "True True"]

@@ -29,6 +29,7 @@ import pytest
 
 from benchmarks.browser import CHROMIUM, chromium
 from newsletter.schema import issuefile, publication, rules
+from newsletter.schema.rules import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -49,12 +50,21 @@ def pub() -> publication.Publication:
 def findings(
     text: str | bytes, path: str = "issues/2026/2026-01-30.md"
 ) -> list[tuple[int, str, str]]:
-    """Every problem the checker finds in one file's content, as (line, code, message)."""
+    """Every problem the checker finds in one file's content, as (line, code, message).
+
+    Found twice: in the full parse (as the build reads an issue) and in the checker's
+    (:func:`newsletter.schema.rules.tokens.checker_parser`, which leaves unparsed the
+    inline tokens where no rule finds anything): both must find the same."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     pub = publication.load(ROOT)
-    issue = issuefile.read(path, raw, pub)
-    rules.body_findings(issue, pub)
-    return [(p.line, p.code, p.message) for p in sorted(issue.problems)]
+    found = []
+    for parser in (None, tokens.checker_parser()):
+        issue = issuefile.read(path, raw, pub, parser)
+        rules.body_findings(issue, pub)
+        found.append([(p.line, p.code, p.message) for p in sorted(issue.problems)])
+    full, checker = found
+    assert checker == full, "the checker's parse finds otherwise than the full parse"
+    return full
 
 
 # -- Python programs, run in a fork of a prepared interpreter ------------------------

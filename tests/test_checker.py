@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import VALID, edit, findings, run_cli
 
@@ -640,6 +642,137 @@ def test_only_w_is_w_whatever_the_case() -> None:
     assert {c for c in characters if w.fullmatch(c) or "w" in c.lower()} == {"w", "W"}
 
 
+#: what the rules read of an inline token's children: these types, and a text's address
+CHILDREN_READ = {"link_open", "link_close", "image", "html_inline", "myst_role"}
+#: the characters where inline Markdown, or an address, may begin
+INLINE_ALPHABET = "[]()<>{}!\\&#;:/.@`*_~$^|=-+ \nwWhtpsx0é"
+INLINE_TRICKY = [
+    "plain text", "a [link](https://x.org)", "<https://x.org>", "<b>bold</b>", "{sub}`2`",
+    "www.example.org", "WwW.x.org", "http:\\/\\/x.org", "http&#58;//x.org", "&#119;ww.x.org",
+    "ww&#x77;.x.org", "h*ttp://*x", "www*.*x.org", "`www.x.org`", "a\\\nwww.x", "[^1]", "![](x)",
+    "*emphasis* and _more_", "x  \nhttps://x.org", "a: //b", "w ww.x",
+]  # fmt: skip
+
+
+def _children_a_rule_reads(content: str) -> list[str]:
+    from newsletter.schema import markup
+    from newsletter.schema.rules import links
+
+    found = []
+    for inline in markup.markdown_parser().parseInline(content):
+        for child in inline.children or ():
+            if child.type in CHILDREN_READ:
+                found.append(child.type)
+            elif child.type == "text" and links._BARE_ADDRESS.search(child.content):
+                found.append(f"address {child.content!r}")
+    return found
+
+
+@pytest.mark.parametrize("text", INLINE_TRICKY)
+def test_inline_tokens_left_unparsed_hold_nothing_a_rule_reads(text: str) -> None:
+    """The checker parses an inline token's children only where
+    :func:`~newsletter.schema.rules.tokens.children_read`: where it says no, the full
+    parse finds nothing there that any rule reads."""
+    from newsletter.schema.rules import tokens
+
+    if not tokens.children_read(text):
+        assert _children_a_rule_reads(text) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=INLINE_ALPHABET, max_size=40))
+def test_random_inline_text_left_unparsed_holds_nothing_a_rule_reads(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    if not tokens.children_read(text):
+        assert _children_a_rule_reads(text) == []
+
+
+def test_the_checker_parses_the_inline_tokens_of_links_only() -> None:
+    from newsletter.schema.rules import tokens
+
+    assert not tokens.children_read("A brief of the week, at example.org.")
+    parsed = tokens.checker_parser().parse("A brief.\n\nA [link](https://x.org).\n")
+    assert [len(t.children or ()) for t in parsed if t.type == "inline"] == [0, 5]
+
+
+#: lines that start blocks, with and without the marks of the rules the checker leaves out
+BLOCK_LINES = [
+    "| a | b |", "|---|---|", "a | b", "--- | ---", "<div>", "<!-- x -->", "[^1]: a note",
+    "% a comment", "+++", "+ + +", "+ item", "(target)=", "> a quote", ">quote", "    code",
+    "\tcode", "  - item", "-     code", "1. item", "1)  item", "```", ":::{quote}", ":::", "text",
+    "", "", "---", "***", "a ) = b", "## Heading", "Heading", "===", "[a]: https://x.org",
+    "- [a](https://x.org)", "summary: >-",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_LINES), max_size=12), st.sampled_from(["", "  ", "> "]))
+def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
+    lines: list[str], indent: str
+) -> None:
+    """The checker's parser leaves out the block rules whose marks a text lacks: its
+    tokens are those of the same parser with every rule."""
+    from newsletter.schema.rules import tokens
+
+    text = "\n".join(indent + line for line in lines) + "\n"
+    every_rule = tokens._parser_without(frozenset())
+    assert tokens.checker_parser().parse(text) == every_rule.parse(text)
+
+
+def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
+    from newsletter.schema.rules import tokens
+
+    from .conftest import SEED
+
+    text = SEED.read_text()
+    left_out = {
+        rule
+        for rule, marks in tokens._BLOCK_RULE_MARKS.items()
+        if not any(m in text for m in marks)
+    }
+    assert {"table", "html_block", "code"} <= left_out
+    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
+#: addresses whose normalization is easy to misjudge
+ADDRESSES = [
+    "https://example.org", "https://example.org/a/b-c_d.e~f/", "http://x.org?q=1&r=2#top",
+    "HTTPS://Example.ORG/Path", "mailto:editor@example.org", "https://@example.org",
+    "https://example.org:8080/", "https://例え.jp/", "https://x.org/a b", "https://x.org/%7e",
+    "https://x.org/ä", "javascript:alert(1)", "//example.org", "https://[::1]/", "mailto:a@",
+    "https://-x.org", "https://x..org", "https://x.org/?", "https://x.org#", "",
+]  # fmt: skip
+URL_PIECES = ["https://", "http://", "mailto:", "HTTPS://", "//", "www.", "Example.ORG", "xn--",
+              "a@b", ":8080", "/p", "?q=1&r=2", "#h", "..", "::", "@", "%", "[", "é", " "]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ADDRESSES)
+def test_the_checkers_addresses_are_markdown_its(url: str) -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from newsletter.schema.rules import tokens
+
+    assert tokens.normalize_link(url) == normalizeLink(url)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text("abXY09-._~/?#=&:@!$'()*+,;%", max_size=3)))
+def test_random_addresses_are_normalized_as_markdown_it_does(pieces: list[str]) -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from newsletter.schema.rules import tokens
+
+    url = "".join(pieces)
+    assert tokens.normalize_link(url) == normalizeLink(url)
+
+
+def test_plain_addresses_are_told_at_once() -> None:
+    from newsletter.schema.rules import tokens
+
+    assert tokens._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))
@@ -771,6 +904,22 @@ def test_a_large_archive_is_read_in_parallel_with_the_same_result(
     assert codes == expected[named]
 
 
+@pytest.mark.parametrize("count", [2, 63, 1024, 1025, 3001])
+def test_shared_work_comes_back_whole_and_in_order(count: int) -> None:
+    """The processes take portions of the items in turn (a file each, or a few when
+    there are more than :data:`~newsletter.check.checker.PORTIONS`): every result comes
+    back once, in the items' order, whoever did it."""
+    import os
+
+    from newsletter.check import checker
+
+    def work(items: list[int]) -> list[tuple[int, int]]:
+        return [(item * 2, os.getpid()) for item in items]
+
+    results = checker.shared(work, list(range(count)), 3)
+    assert [doubled for doubled, _ in results] == [item * 2 for item in range(count)]
+
+
 def test_a_share_whose_process_fails_is_read_again(archive, monkeypatch) -> None:
     import os
 
@@ -821,3 +970,30 @@ def test_other_files_with_other_line_endings_are_read_alike(archive, newline: st
         "issues/2026/2026-01-30.md [M210]\n"
     )
     assert run_cli(archive, "check", "issues/2026/2026-02-06.md").stdout == expected
+
+
+def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> None:
+    """A check does not import urllib.request (docutils' misc directives import it for an
+    include of a URL, which no issue may use): their ``urlopen`` imports it when called,
+    and whatever imports it afterwards gets the real module."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    page = tmp_path / "page.txt"
+    page.write_text("read through the stand-in")
+    program = f"""
+import sys
+import newsletter.check.cli
+from newsletter.schema.rules import tokens
+print(sorted({{"urllib.request", "http.client", "ssl"}} & set(sys.modules)))
+import docutils.parsers.rst.directives.misc as misc
+print(misc.urlopen({page.as_uri()!r}).read().decode())
+import urllib.request
+print(sys.modules["urllib.request"] is urllib.request, hasattr(urllib.request, "Request"))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "read through the stand-in", "True True"]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsletter.check import checker, frozen, scaffold
+from newsletter.check import checker
 from newsletter.schema import files, publication
 from newsletter.schema.problems import Problem
+
+# (what only some commands and options use is imported where they are: git's frozen
+# issues with --since, the JSON output, the scaffold of `new`; not by every check)
+
+#: ``--since auto``: the merge base of HEAD with the default branch
+AUTO = "auto"
 
 
 def _format(problem: Problem, style: str) -> str:
@@ -27,6 +32,8 @@ def _since_auto(root: Path, pub: publication.Publication) -> tuple[str | None, s
     The merge base of HEAD with the default branch; where git has none (no git, no
     repository, no default branch), one line says so and the frozen rules are left out.
     """
+    from newsletter.check import frozen
+
     try:
         commit, branch = frozen.merge_base(root, pub.site.repository_branch)
         name = frozen.short_id(commit, root)
@@ -41,12 +48,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = publication.find_root(Path.cwd())
     pub = publication.load(root)
     since, name = args.since, None
-    if since == frozen.AUTO:
+    if since == AUTO:
         since, name = _since_auto(root, pub)
     problems = checker.check(args.paths, root, pub)
     if since is not None:
-        problems = sorted({*problems, *frozen.check(since, root, pub, args.paths, name)})
+        from newsletter.check import frozen
+
+        try:
+            problems = sorted({*problems, *frozen.check(since, root, pub, args.paths, name)})
+        except frozen.GitError as error:
+            return _error(error)
     if args.format == "json":
+        import json
+
         print(json.dumps([p.as_dict() for p in problems], indent=2))
     else:
         for problem in problems:
@@ -62,8 +76,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from newsletter.check import scaffold
+
     root = publication.find_root(Path.cwd())
-    path = scaffold.write_next_issue(root, publication.load(root), args.date)
+    try:
+        path = scaffold.write_next_issue(root, publication.load(root), args.date)
+    except scaffold.ScaffoldError as error:
+        return _error(error)
     print(files.display_path(path, root))
     return 0
 
@@ -84,7 +103,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--since",
         metavar="REF",
         help="also check that the issues published at git revision REF kept their number, "
-        f"date and file, and changed only with a new corrections entry; '{frozen.AUTO}': "
+        f"date and file, and changed only with a new corrections entry; '{AUTO}': "
         "REF is the merge base of HEAD with the default branch (origin/HEAD, else "
         "origin/BRANCH, else BRANCH, the repository_branch of publication.toml), "
         "left out with a notice where git has none",
@@ -100,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (publication.PublicationError, frozen.GitError, scaffold.ScaffoldError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except publication.PublicationError as error:
+        return _error(error)
+
+
+def _error(error: Exception) -> int:
+    """An error that stops a command, told in one line."""
+    print(f"error: {error}", file=sys.stderr)
+    return 2

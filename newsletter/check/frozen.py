@@ -36,9 +36,6 @@ FOLDER = f"{ISSUES_FOLDER}/"
 
 CORRECTION_HINT = "add one: - date: YYYY-MM-DD / text: what was corrected"
 
-#: ``--since AUTO``: the merge base of HEAD with the default branch
-AUTO = "auto"
-
 
 def _work_tree(root: Path) -> None:
     """Nothing when ``root`` is in a git work tree, else :class:`GitError`."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from markdown_it.token import Token
 
@@ -19,6 +19,13 @@ from newsletter.schema import files, frontmatter, markup
 from newsletter.schema.frontmatter import IssueMeta
 from newsletter.schema.problems import Problem, one_line
 from newsletter.schema.publication import Publication
+
+
+class Parser(Protocol):
+    """What reads an issue's Markdown into MyST tokens: a ``MarkdownIt`` parser, or one
+    that reads as it does."""
+
+    def parse(self, src: str) -> list[Token]: ...
 
 
 @dataclass
@@ -40,6 +47,10 @@ class IssueFile:
     #: every block token of the body and of its blocks' bodies, with their first lines
     #: (:func:`newsletter.schema.rules.tokens.every_token`)
     walked: Any = field(default=None, repr=False, compare=False)
+    #: the parser that read the body, which reads the bodies of its blocks too (None:
+    #: :func:`newsletter.schema.markup.markdown_parser`; the checker's reads as it does,
+    #: :func:`newsletter.schema.rules.tokens.checker_parser`)
+    parser: Parser | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -67,15 +78,16 @@ def _check_path(issue: IssueFile) -> None:
         )
 
 
-def parse_text(path: str, text: str, pub: Publication) -> IssueFile:
-    """Parse an issue's text: front matter into ``meta``, the body into MyST tokens."""
-    issue = IssueFile(path=path, text=text)
+def parse_text(path: str, text: str, pub: Publication, parser: Parser | None = None) -> IssueFile:
+    """Parse an issue's text: front matter into ``meta``, the body into MyST tokens (by
+    ``parser``, :func:`newsletter.schema.markup.markdown_parser` when None)."""
+    issue = IssueFile(path=path, text=text, parser=parser)
     issue.last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
     if not text.strip():
         issue.problem(1, "F104", "empty file: an issue needs front matter and its sections")
         return issue
     try:
-        issue.tokens = markup.markdown_parser().parse(text)
+        issue.tokens = (parser or markup.markdown_parser()).parse(text)
     except Exception as error:  # the parser is third-party code: never let it escape
         issue.problem(1, "F107", f"the Markdown parser failed on this file: {error}")
         return issue
@@ -110,13 +122,14 @@ def _read_front_matter(
         frontmatter.validate(data, issue.meta, pub, issue.problem)
 
 
-def read(path: str, raw: bytes, pub: Publication) -> IssueFile:
-    """Parse an issue file's bytes (``path`` is only used in messages and for its date)."""
+def read(path: str, raw: bytes, pub: Publication, parser: Parser | None = None) -> IssueFile:
+    """Parse an issue file's bytes (``path`` is only used in messages and for its date;
+    ``parser``: as :func:`parse_text`'s)."""
     issue = IssueFile(path=path)
     text = files.decode(raw, issue.problem)
     if text is None:
         return issue
-    parsed = parse_text(path, text, pub)
+    parsed = parse_text(path, text, pub, parser)
     parsed.problems[:0] = issue.problems
     return parsed
 

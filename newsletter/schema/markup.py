@@ -38,6 +38,12 @@ def parser_config() -> MdParserConfig:
 def markdown_parser() -> MarkdownIt:
     """The MyST block/inline parser with the build's settings (every link a link token,
     as the build reads issues: :func:`newsletter.schema.allowed.accept_every_link`)."""
+    return new_markdown_parser()
+
+
+def new_markdown_parser() -> MarkdownIt:
+    """A parser of its own, as :func:`markdown_parser` (which is made once): for a reader
+    that changes one of its rules (:func:`newsletter.schema.rules.tokens.checker_parser`)."""
     parser = create_md_parser(parser_config(), RendererHTML)
     parser.validateLink = allowed.accept_every_link
     # MyST counts the words of every parse for its substitutions; no rule reads the count

@@ -14,7 +14,14 @@ from urllib.parse import parse_qsl
 from newsletter.schema import allowed, validators
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
-from newsletter.schema.rules.tokens import Finding, every_token, inline_line, issue_texts, links
+from newsletter.schema.rules.tokens import (
+    Finding,
+    every_token,
+    inline_line,
+    issue_texts,
+    links,
+    may_hold_address,
+)
 
 
 def _tracking(url: str, patterns: tuple[str, ...]) -> list[str]:
@@ -79,11 +86,8 @@ def images_have_alt_text(issue: IssueFile, pub: Publication) -> Iterator[Finding
 _BARE_ADDRESS = re.compile(r"(?<![@.])\b(?:https?://|www\.\w)[^\s<>]*", re.IGNORECASE)
 
 
-def _may_hold_address(text: str) -> bool:
-    """False when :data:`_BARE_ADDRESS` cannot match, found faster than by trying it at
-    every position: it needs "://", or "www." in any case (no character but w and W
-    matches w, ignoring case, nor lower-cases to one)."""
-    return "://" in text or "www." in text.lower()
+#: (where the rules' reading of an inline token can tell, :mod:`.tokens`)
+_may_hold_address = may_hold_address
 
 
 def addresses_are_links(issue: IssueFile, pub: Publication) -> Iterator[Finding]:

@@ -93,7 +93,9 @@ def nothing_before_first_section(issue: IssueFile, pub: Publication) -> Iterator
     if not issue.front_matter_closed:
         return  # the unclosed front matter was reported; its lines are not "text"
     preamble, _ = body_sections(issue)
-    typed = {text.line for text in texts(preamble) if boilerplate(text, pub)}  # that is S310
+    typed = {
+        text.line for text in texts(preamble, parser=issue.parser) if boilerplate(text, pub)
+    }  # that is S310
     for token in preamble:
         if token.level == 0 and token.map and not token.type.startswith("heading"):
             if line_of(token) in typed:

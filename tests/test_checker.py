@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsletter import processes
+
 from .conftest import VALID, edit, findings, run_cli
 
 
@@ -849,12 +851,10 @@ def large_archive(archive) -> list[str]:
     """Enough issues in ``archive`` for three processes to share, some broken; their paths."""
     import datetime as dt
 
-    from newsletter.check import checker
-
     for path in (archive / "issues" / "2026").iterdir():
         path.unlink()
     first, paths = dt.date(2026, 1, 2), []
-    for index in range(checker.PARALLEL_FROM * 3 // 2 + 2):
+    for index in range(processes.PARALLEL_FROM * 3 // 2 + 2):
         date = first + dt.timedelta(weeks=index)
         text = edit("date: 2026-01-30", f"date: {date}", edit("number: 2", f"number: {index + 1}"))
         target = archive / "issues" / str(date.year) / f"{date}.md"
@@ -891,7 +891,7 @@ def test_a_large_archive_is_read_in_parallel_with_the_same_result(
     monkeypatch.setattr(os, "fork", counted_fork)
     parallel = [str(p) for p in checker.check(chosen, archive, pub)]
     assert len(forked) == 2  # three processes shared the files
-    monkeypatch.setattr(checker, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 10_000)
     serial = [str(p) for p in checker.check(chosen, archive, pub)]
     assert len(forked) == 2  # and then one alone
     assert parallel == serial
@@ -907,16 +907,14 @@ def test_a_large_archive_is_read_in_parallel_with_the_same_result(
 @pytest.mark.parametrize("count", [2, 63, 1024, 1025, 3001])
 def test_shared_work_comes_back_whole_and_in_order(count: int) -> None:
     """The processes take portions of the items in turn (a file each, or a few when
-    there are more than :data:`~newsletter.check.checker.PORTIONS`): every result comes
+    there are more than :data:`~newsletter.processes.PORTIONS`): every result comes
     back once, in the items' order, whoever did it."""
     import os
-
-    from newsletter.check import checker
 
     def work(items: list[int]) -> list[tuple[int, int]]:
         return [(item * 2, os.getpid()) for item in items]
 
-    results = checker.shared(work, list(range(count)), 3)
+    results = processes.shared(work, list(range(count)), 3)
     assert [doubled for doubled, _ in results] == [item * 2 for item in range(count)]
 
 

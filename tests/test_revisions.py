@@ -204,3 +204,36 @@ def test_a_correction_dated_after_its_commit_is_an_error(repo: Path, tmp_path: P
     assert result.returncode != 0
     assert "correction dated 2026-02-20 is later than the commit that added it" in result.stderr
     assert "[newsletter.M213]" in result.stderr
+
+
+def test_many_versions_are_read_in_forked_processes_with_the_same_revisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The versions a build reads from git (520 in a clean build of 520 issues) are shared
+    among processes forked from the build's, as the checker shares its files: the
+    revisions are those one process finds."""
+    from newsletter import processes
+    from newsletter.history import revisions
+    from newsletter.schema import publication
+
+    repo = copy_project(tmp_path / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, VALID, "Draft of No. 2", "2026-01-20T10:00:00Z")
+    commit(repo, PUBLISHED_TEXT, "Publish No. 2", "2026-01-29T22:00:00Z")
+    commit(repo, FIRST_CORRECTION, "Correct No. 2", "2026-02-02T10:00:00Z")
+    pub = publication.load(repo)
+    alone = revisions.published_revisions(repo, pub)
+    assert alone is not None and [r.number for r in alone[ISSUE]] == [1, 2]
+    forked: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        forked.extend([pid] if pid else [])
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 2)
+    assert revisions.published_revisions(repo, pub) == alone
+    assert len(forked) == 1

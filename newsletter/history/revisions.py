@@ -9,8 +9,9 @@ dates shown are editorial: the issue's date, then each correction entry's.
 
 No Sphinx here: :func:`published_revisions` reads git once (one ``git log`` over
 ``issues/`` and one ``git cat-file --batch``), parses each version of an issue
-with the checker's reader, and keeps what it parsed per blob in a cache file, so a
-rebuild parses only the versions it has not seen.
+with the checker's reader (many: in forked processes, :mod:`newsletter.processes`),
+and keeps what it parsed per blob in a cache file, so a rebuild parses only the
+versions it has not seen.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from newsletter.history import git
+from newsletter.processes import processes_for, shared
 from newsletter.schema import dates, issuefile, markup
 from newsletter.schema.files import ISSUES_FOLDER
 from newsletter.schema.frontmatter import Correction
@@ -186,8 +188,17 @@ def published_revisions(
         if blob not in store.found and set(blob) != {"0"}
     }
     path_of = {blob: path for path, vs in changes.items() for _, _, blob in vs}
-    for blob, raw in git.contents(root, wanted).items():
-        store.found[blob] = read_version(path_of[blob], raw, pub)
+    unread = list(git.contents(root, wanted).items())
+
+    def read(portion: list[tuple[str, bytes]]) -> list[Version]:
+        return [read_version(path_of[blob], raw, pub) for blob, raw in portion]
+
+    # (a clean build of 520 issues parses 520 versions here, before Sphinx reads anything:
+    # shared among the processors, as the checker shares its files)
+    for (blob, _), version in zip(
+        unread, shared(read, unread, processes_for(len(unread))), strict=True
+    ):
+        store.found[blob] = version
         store.dirty = True
     store.save()
     found: dict[str, tuple[Revision, ...]] = {}

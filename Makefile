@@ -7,11 +7,12 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 SPHINXOPTS ?=
-# Every core: Sphinx reads and writes the pages in JOBS processes. Its own parallel read
-# grew as N^1.5 (255 s at 5,200 issues where 520 took 16 s), so the extension reads in one
-# chunk per process (newsletter/site/parallel_build.py) and an edit's few pages in this
-# one. JOBS=1 builds serially, to the same bytes (tested).
-JOBS     ?= auto
+# Every core: Sphinx reads the issues in JOBS processes and writes the pages in JOBS - 1
+# beside its own, which only loads and resolves them for the others: one more than the
+# cores. Its own parallel read grew as N^1.5 (255 s at 5,200 issues where 520 took 16 s),
+# so the extension reads in one chunk per process (newsletter/site/parallel_build.py), and
+# an edit's few pages in this one. JOBS=1 builds serially, to the same bytes (tested).
+JOBS     ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n -j $(JOBS) $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help

@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic archive (1)")
     parser.add_argument(
-        "--jobs", default="auto", help="sphinx-build -j of our builds, as make html's (auto)"
+        "--jobs", default="auto", help="sphinx-build -j of our builds (make bench: make html's)"
     )
     parser.add_argument(
         "--no-search",

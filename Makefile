@@ -12,7 +12,7 @@ SPHINXOPTS ?=
 # cores. Its own parallel read grew as N^1.5 (255 s at 5,200 issues where 520 took 16 s),
 # so the extension reads in one chunk per process (newsletter/site/parallel_build.py), and
 # an edit's few pages in this one. JOBS=1 builds serially, to the same bytes (tested).
-JOBS     ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+JOBS     ?= $$(( $$(getconf _NPROCESSORS_ONLN) + 1 ))
 SPHINX   := $(BIN)/sphinx-build -b html -d _build/doctrees -W --keep-going -n -j $(JOBS) $(SPHINXOPTS)
 
 .DEFAULT_GOAL := help

@@ -8,14 +8,16 @@ deliberately broken page, to prove it can fail.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import ROOT, served, shared_context, tab_in
+from .conftest import ROOT, goto, served, settle, shared_context, tab_in
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -92,7 +94,7 @@ def test_the_validator_catches_a_broken_page(validated: dict[str, list[dict]]) -
 
 
 def axe_violations(page, url: str) -> list[str]:
-    page.goto(url, wait_until="networkidle")
+    goto(page, url)
     page.add_script_tag(path=str(require(AXE)))
     found = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -131,9 +133,11 @@ def test_axe_catches_a_broken_page(tab) -> None:
 
 def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     page.keyboard.press("Control+k")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#pst-search-dialog[open]")
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what was focused
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'q'")
     focused = page.evaluate("document.activeElement && document.activeElement.name")
     assert focused == "q"
     page.keyboard.type("Greenland")
@@ -143,7 +147,7 @@ def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
 
 def test_every_link_of_an_issue_is_reached_with_tab(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     wanted = set(page.evaluate(
         """() => [...document.querySelectorAll('article a[href]')]
              .filter(a => a.offsetParent !== null && !a.classList.contains('headerlink'))
@@ -167,7 +171,7 @@ def test_every_link_of_an_issue_is_reached_with_tab(tab, base_url: str) -> None:
 def test_issue_page_fits_a_phone(tab, base_url: str) -> None:
     page = tab
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "issue-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -197,14 +201,14 @@ def downloaded(browser, url: str) -> dict[str, int]:
         lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
     try:
-        page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(300)
+        goto(page, url)
         # what the reader can do next loads nothing more: the light/dark menu, the search
         # dialog (its icons are inline, there is no icon font to fetch late)
         page.locator(".theme-switch-button").first.click()
         page.keyboard.press("Escape")
         page.keyboard.press("Control+k")
-        page.wait_for_timeout(300)
+        page.wait_for_selector("#pst-search-dialog[open]")
+        settle(page)
     finally:
         context.close()
     return {urls.get(request, request): size for request, size in sizes.items()}
@@ -223,7 +227,7 @@ def test_issue_page_is_light(browser, site: Path) -> None:
 
 def test_issue_prints_without_navigation_and_with_its_links(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     page.emulate_media(media="print")
     hidden = page.evaluate(
         """() => ['.bd-sidebar-primary', '.bd-header', '.prev-next-area', '.bd-sidebar-secondary']

@@ -102,26 +102,50 @@ def test_the_themes_stylesheet_is_read_whole() -> None:
 # -- in the browser: the cut changes no computed style --------------------------------------
 
 #: every computed property of every element of the page (and of its ::before and ::after
-#: when drawn): per element, its name and a hash of its properties and their values (the
-#: properties themselves would be megabytes per page); window.__styles keeps them
+#: when drawn): per element, its name, a hash of its properties and their values (the
+#: properties themselves would be megabytes per page) and how many there are. The
+#: browser lists the standard properties first, in one order for every element (read
+#: once, and checked for each element: an element that lists them otherwise has all its
+#: properties read by name, sorted), then the element's custom properties (``--*``), in
+#: no set order: those are sorted. Each property is hashed as it is read, as
+#: ``name:value;`` would be, without making that string.
 STYLES = """() => {
-  const hash = (text) => {  // FNV-1a, 32 bits
-    let h = 0x811c9dc5;
+  const order = Array.from(getComputedStyle(document.documentElement)).filter((p) => !p.startsWith('--'));
+  const last = order.length - 1;
+  let h;
+  const add = (text) => {  // FNV-1a, 32 bits
     for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return (h >>> 0).toString(16);
   };
-  const describe = (style) => Array.from(style, (p) => p + ':' + style.getPropertyValue(p)).sort().join(';');
-  window.__styles = [document.documentElement, ...document.body.querySelectorAll('*')].map((element) => {
-    const parts = [describe(getComputedStyle(element))];
+  const property = (style, name) => {
+    add(name);
+    h = Math.imul(h ^ 58, 0x01000193);  // ':'
+    add(style.getPropertyValue(name));
+    h = Math.imul(h ^ 59, 0x01000193);  // ';'
+  };
+  const describe = (style) => {
+    h = 0x811c9dc5;
+    const length = style.length;
+    let rest;
+    if (length > last && style[last] === order[last] && (length === last + 1 || style[last + 1].startsWith('--'))) {
+      for (const name of order) property(style, name);
+      rest = [];
+      for (let i = last + 1; i < length; i++) rest.push(style[i]);
+    } else {
+      rest = Array.from(style);
+    }
+    for (const name of rest.sort()) property(style, name);
+    return (h >>> 0).toString(16) + '/' + length;
+  };
+  return [document.documentElement, ...document.body.querySelectorAll('*')].map((element) => {
+    let text = describe(getComputedStyle(element));
     for (const pseudo of ['::before', '::after']) {
       const style = getComputedStyle(element, pseudo);
-      if (style.content !== 'none' && style.content !== 'normal') parts.push(pseudo + '{' + describe(style) + '}');
+      if (style.content !== 'none' && style.content !== 'normal') text += ' ' + pseudo + describe(style);
     }
     const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
       + [...element.classList].map((c) => '.' + c).join('');
-    return [name, parts.join(' ')];
+    return name + ' ' + text;
   });
-  return window.__styles.map(([name, text]) => name + ' ' + hash(text));
 }"""
 
 #: the theme's whole stylesheets, as the theme links them (theme.css @imports basic.css)

@@ -211,11 +211,20 @@ def states(page, width: int, interactive: bool) -> list[tuple[str, list[str]]]:
 ISSUE = "issues/2026/2026-01-23.html"
 #: the pages compared as loaded (an issue also in every state a reader can put it in)
 PAGES = ["index.html", ISSUE, "years/2026.html", "search.html?q=Greenland"]
+#: the issue (in every state) apart from the others, so that the comparisons of the two
+#: widths run on both test processes
+OTHERS = [path for path in PAGES if path != ISSUE]
 
 
 @pytest.mark.parametrize(
     ("width", "mode", "pages"),
-    [(1280, "light", PAGES), (390, "light", PAGES), (1280, "dark", [ISSUE])],
+    [
+        (1280, "light", [ISSUE]),
+        (1280, "light", OTHERS),
+        (390, "light", [ISSUE]),
+        (390, "light", OTHERS),
+        (1280, "dark", [ISSUE]),
+    ],
 )
 def test_the_cut_stylesheet_changes_no_computed_style(
     browser, site: Path, width: int, mode: str, pages: list[str]
@@ -246,7 +255,10 @@ def test_the_cut_stylesheet_changes_no_computed_style(
     assert [(path, state) for path, state, _ in seen[False]] == [
         (path, state) for path, state, _ in seen[True]
     ]
-    assert len(seen[False]) >= len(pages) + 3
+    # the issue's states besides "loaded": the light/dark menu, the search dialog and
+    # scrolled, and on a phone each sidebar open
+    states_of_the_issue = 3 + (2 if width < 992 else 0) if ISSUE in pages else 0
+    assert len(seen[False]) == len(pages) + states_of_the_issue
     for (path, state, ours), (_, _, theirs) in zip(seen[False], seen[True], strict=True):
         assert [element.split()[0] for element in ours] == [e.split()[0] for e in theirs], path
         different = [a.split()[0] for a, b in zip(ours, theirs, strict=True) if a != b]

@@ -574,10 +574,10 @@ VALIDATOR_MODULES = frozenset({"test_quality", "test_lighthouse"})
 #: first and the workers end together. A name is the start of test ids (a module, a test);
 #: a name that matches nothing any more only leaves its tests in their place.
 LONGEST_FIRST = (
-    "tests/test_archive.py::test_incremental_builds_equal_clean_builds",
     "tests/test_lighthouse.py",
-    "tests/test_theme_css.py::test_the_cut_stylesheet_changes_no_computed_style",
+    "tests/test_archive.py::test_incremental_builds_equal_clean_builds",
     "tests/test_contribution.py",
+    "tests/test_theme_css.py::test_the_cut_stylesheet_changes_no_computed_style",
     "tests/test_archive.py::test_builds_after_an_interruption_or_another_layout",
     "tests/test_email.py",
     "tests/test_frame.py::test_no_page_logs_an_error_or_misses_a_file",

@@ -137,7 +137,9 @@ def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
     page.keyboard.press("Control+k")
     page.wait_for_selector("#pst-search-dialog[open]")
     with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what was focused
-        page.wait_for_function("document.activeElement && document.activeElement.name === 'q'")
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.name === 'q'", timeout=5_000
+        )
     focused = page.evaluate("document.activeElement && document.activeElement.name")
     assert focused == "q"
     page.keyboard.type("Greenland")

@@ -20,7 +20,7 @@ import pytest
 
 from newsletter.schema import publication
 
-from .conftest import NEXT_TITLE, ROOT, served
+from .conftest import NEXT_TITLE, ROOT, goto, served
 
 ARTIFACTS = ROOT / "test-artifacts"
 ISSUE = "issues/2026/2026-01-23.html"
@@ -146,7 +146,7 @@ def test_no_page_logs_an_error_or_misses_a_file(
     )
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
     for name in [*pages(site), "search.html?q=Greenland"]:
-        page.goto(base_url + name, wait_until="networkidle")
+        goto(page, base_url + name)
         assert page.evaluate("document.documentElement.dataset.mode") == (stored or "auto")
         assert problems == [], name
 
@@ -170,7 +170,7 @@ def test_one_search_entry_point(tab, base_url: str, width: int, where: str) -> N
     page = tab
     page.set_viewport_size({"width": width, "height": 800})
     for name in ("index.html", ISSUE, "topics/trade.html"):
-        page.goto(base_url + name, wait_until="networkidle")
+        goto(page, base_url + name)
         assert visible_search_entries(page) == [where], (name, width)
     if width < 992:  # the navigation folded into a drawer shows no second field
         page.locator(".bd-header-article .primary-toggle").click()
@@ -200,7 +200,7 @@ def test_the_search_page_is_in_the_frame_of_every_page(tab, site: Path, base_url
         assert part in found["search.html"], part
     page = tab
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(base_url + "search.html?q=Greenland", wait_until="networkidle")
+    goto(page, base_url + "search.html?q=Greenland")
     assert visible_search_entries(page) == ["sidebar", "page"]
     # on the search page, Ctrl+K and the sidebar's button lead to its own field
     page.locator("#ftw-s-q").blur()
@@ -220,7 +220,7 @@ def test_previous_and_next_read_across_the_column_on_phones(tab, base_url: str, 
     allows (the theme gave each 45% of it: four lines for a short title at 390 px)."""
     page = tab
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     boxes = page.evaluate(
         """() => {
@@ -247,7 +247,7 @@ def test_previous_and_next_read_across_the_column_on_phones(tab, base_url: str, 
 def test_previous_and_next_side_by_side_on_a_desktop(tab, base_url: str) -> None:
     page = tab
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     tops = page.evaluate(
         "() => [...document.querySelectorAll('.prev-next-area a')].map((a) => a.getBoundingClientRect().top)"
     )
@@ -269,7 +269,7 @@ def test_screenshots(tab, base_url: str, width: int, mode: str) -> None:
     page.add_init_script(f"localStorage.setItem('mode', '{mode}')")
     ARTIFACTS.mkdir(exist_ok=True)
     for name, path in SHOTS.items():
-        page.goto(base_url + path, wait_until="networkidle")
+        goto(page, base_url + path)
         if name == "search":
             page.wait_for_selector('#ftw-search[aria-busy="false"]')
         assert page.evaluate("document.documentElement.dataset.theme") == mode

@@ -8,14 +8,16 @@ deliberately broken page, to prove it can fail.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import ROOT, served, shared_context, tab_in
+from .conftest import ROOT, goto, served, settle, shared_context, tab_in
 
 NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -51,10 +53,16 @@ def base_url(site: Path):
 # -- valid HTML ----------------------------------------------------------------
 
 
+#: Java for one short run: its quick compiler alone (the optimising one spent 3 s of CPU
+#: on two cores compiling code that runs once; the messages are the same), with the
+#: larger stack the checker's patterns then need, and a one-thread collector
+JAVA = ["java", "-XX:TieredStopAtLevel=1", "-Xss16m", "-XX:+UseSerialGC"]
+
+
 def vnu(*paths: Path) -> list[dict]:
     """The Nu Html Checker's errors for ``paths``."""
     result = subprocess.run(
-        ["java", "-jar", str(require(VNU)), "--errors-only", "--format", "json", *map(str, paths)],
+        [*JAVA, "-jar", str(require(VNU)), "--errors-only", "--format", "json", *map(str, paths)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     return json.loads(result.stderr or '{"messages": []}')["messages"]
@@ -92,7 +100,7 @@ def test_the_validator_catches_a_broken_page(validated: dict[str, list[dict]]) -
 
 
 def axe_violations(page, url: str) -> list[str]:
-    page.goto(url, wait_until="networkidle")
+    goto(page, url)
     page.add_script_tag(path=str(require(AXE)))
     found = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -131,9 +139,13 @@ def test_axe_catches_a_broken_page(tab) -> None:
 
 def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     page.keyboard.press("Control+k")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#pst-search-dialog[open]")
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what was focused
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.name === 'q'", timeout=5_000
+        )
     focused = page.evaluate("document.activeElement && document.activeElement.name")
     assert focused == "q"
     page.keyboard.type("Greenland")
@@ -143,7 +155,7 @@ def test_search_opens_from_the_keyboard(tab, base_url: str) -> None:
 
 def test_every_link_of_an_issue_is_reached_with_tab(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     wanted = set(page.evaluate(
         """() => [...document.querySelectorAll('article a[href]')]
              .filter(a => a.offsetParent !== null && !a.classList.contains('headerlink'))
@@ -167,7 +179,7 @@ def test_every_link_of_an_issue_is_reached_with_tab(tab, base_url: str) -> None:
 def test_issue_page_fits_a_phone(tab, base_url: str) -> None:
     page = tab
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "issue-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -197,14 +209,14 @@ def downloaded(browser, url: str) -> dict[str, int]:
         lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
     try:
-        page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(300)
+        goto(page, url)
         # what the reader can do next loads nothing more: the light/dark menu, the search
         # dialog (its icons are inline, there is no icon font to fetch late)
         page.locator(".theme-switch-button").first.click()
         page.keyboard.press("Escape")
         page.keyboard.press("Control+k")
-        page.wait_for_timeout(300)
+        page.wait_for_selector("#pst-search-dialog[open]")
+        settle(page)
     finally:
         context.close()
     return {urls.get(request, request): size for request, size in sizes.items()}
@@ -223,7 +235,7 @@ def test_issue_page_is_light(browser, site: Path) -> None:
 
 def test_issue_prints_without_navigation_and_with_its_links(tab, base_url: str) -> None:
     page = tab
-    page.goto(base_url + ISSUE, wait_until="networkidle")
+    goto(page, base_url + ISSUE)
     page.emulate_media(media="print")
     hidden = page.evaluate(
         """() => ['.bd-sidebar-primary', '.bd-header', '.prev-next-area', '.bd-sidebar-secondary']

@@ -27,7 +27,7 @@ import pytest
 
 from newsletter.outputs import search
 
-from .conftest import SEED, built_once, issue_text, make_archive, sphinx_build
+from .conftest import SEED, built_once, goto, issue_text, make_archive, sphinx_build
 
 COUNT = 14  # more than one page of results (ten) for a word of every generated issue
 DRAFT_WORD = "Quetzalcoatlus"
@@ -367,8 +367,7 @@ def test_no_page_downloads_sphinx_search_index(browser, server: str, site: Path)
     try:
         page = context.new_page()
         page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"{server}issues/2026/2026-01-23.html")
-        page.wait_for_load_state("networkidle")
+        goto(page, f"{server}issues/2026/2026-01-23.html")
     finally:
         context.close()
     assert requested and not [url for url in requested if "searchindex" in url or "pagefind" in url]

@@ -1,6 +1,6 @@
 """What makes a build cheaper without changing a byte of its output.
 
-Two fixed costs of every ``sphinx-build`` that do not depend on what changed:
+Costs of every ``sphinx-build`` that do not depend on what changed:
 
 - **Compiling the templates.** Sphinx gives its Jinja environment no bytecode
   cache, so every build compiles the theme's templates from their source again:
@@ -13,6 +13,15 @@ Two fixed costs of every ``sphinx-build`` that do not depend on what changed:
   build, a template once loaded is not looked at on disk again (Jinja's
   ``auto_reload`` off): Sphinx asks for templates some sixty times a page, and
   Jinja stat()ed the file each time to see whether it had changed meanwhile.
+- **The cyclic garbage collector, during the build.** A build makes millions of
+  objects (every issue's doctree, the environment it loads), and with Python's
+  default thresholds (700, 10, 10) the collector runs every 700 allocations and
+  walks them again and again: unpickling the environment of 520 issues took 0.26 s
+  with it and 0.05 s without. The first generation is collected every
+  :data:`GC_THRESHOLD` allocations instead; the older generations keep their ratios.
+  Measured side by side at 520 issues: a one-issue edit 1.5 s instead of 1.7 to 1.8,
+  a clean build (-j 3) 14.5 s instead of 15.2 to 17.3 and 22 s of CPU instead of 25
+  to 27, its largest process 162 MB instead of 149.
 - **The collection at exit.** When the interpreter exits it runs the cyclic
   garbage collector over everything the build left in memory (the environment
   of every issue, the parsed templates): about a second on a ten-year archive,
@@ -30,6 +39,10 @@ from pathlib import Path
 import jinja2
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
+
+#: the collector's thresholds during a build: the first generation every 10,000
+#: allocations (Python's default: 700), the others as by default
+GC_THRESHOLD = (10_000, 10, 10)
 
 #: one folder per Jinja version: its compiled code calls Jinja's runtime
 FOLDER = f"newsletter-templates-{jinja2.__version__}"
@@ -52,6 +65,7 @@ def _freeze_at_exit() -> None:
 
 
 def setup(app: Sphinx) -> None:
+    gc.set_threshold(*GC_THRESHOLD)  # before Sphinx loads the environment
     app.connect("builder-inited", keep_compiled_templates)
     atexit.unregister(_freeze_at_exit)  # once per process, however many builds it runs
     atexit.register(_freeze_at_exit)

@@ -237,3 +237,17 @@ def test_many_versions_are_read_in_forked_processes_with_the_same_revisions(
     monkeypatch.setattr(processes, "PARALLEL_FROM", 2)
     assert revisions.published_revisions(repo, pub) == alone
     assert len(forked) == 1
+
+
+def test_the_revisions_are_not_pickled_with_the_environment(repo: Path, tmp_path: Path) -> None:
+    """They are read from git at every build: the environment Sphinx keeps between builds
+    (and each -j reader sends back) holds none of their text."""
+    import pickle
+
+    out = tmp_path / "out"
+    build(repo, out)
+    env = pickle.loads((out / ".doctrees" / "environment.pickle").read_bytes())
+    assert env.newsletter_revisions == {}
+    assert "First published 30 January 2026" in visible_text(
+        (out / PAGE).read_text(encoding="utf-8")
+    )

@@ -61,13 +61,21 @@ $(NODE_STAMP): package.json package-lock.json
 html: guard $(STAMP) ## Build the web archive into _build/html (warnings are errors)
 	$(SPHINX) . _build/html
 
+# pytest loads only the plugins the tests use. Loaded by their entry points, as by
+# default, pytest rewrites the asserts of every module of their packages (73 of
+# hypothesis's, 30 of anyio's, which the live server's packages bring) in every test
+# process, and keeps none of it where Python writes no bytecode: a second of each
+# process's start-up.
+PYTEST   := PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist.plugin \
+            -p _hypothesis_pytestplugin -n auto --dist loadgroup --no-loadscope-reorder
+
 test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, site, search, email, quality gates)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
+	$(PYTEST)
 
 test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser, validator and slow ones (no lint)
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder -m "not browser and not slow" -q
+	$(PYTEST) -m "not browser and not slow" -q
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing

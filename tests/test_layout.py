@@ -105,3 +105,58 @@ def test_no_month_name_comes_from_strftime() -> None:
                 assert not _NAMES.search(form.value), f"{path}: strftime({form.value!r})"
     for template in sorted((ROOT / "_templates").rglob("*.html")):
         assert "strftime" not in template.read_text(encoding="utf-8"), template
+
+
+def conf_value(name: str) -> object:
+    """A value conf.py assigns literally (read, not run)."""
+    tree = ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))
+    values = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
+    ]
+    assert len(values) == 1, name
+    return values[0]
+
+
+def test_sphinx_looks_for_issues_only_where_they_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sphinx walks every folder that conf.py does not exclude to find the included files:
+    the virtual environment, node_modules/, the build and git's own folder are left out."""
+    from sphinx.util import matching
+
+    for relative in (
+        "index.md",
+        "issues/2026/2026-01-23.md",
+        ".venv/lib/site-packages/x/README.md",
+        ".git/objects/ab/cd",
+        "node_modules/pkg/README.md",
+        "_build/html/index.html",
+        "_static/newsletter.css",
+        "tests/fixtures/issues/2026-01-23.md",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x", encoding="utf-8")
+    walked: list[str] = []
+    real_walk = os.walk
+
+    def walk(top, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for root, dirs, files in real_walk(top, *args, **kwargs):
+            walked.append(Path(root).relative_to(tmp_path).as_posix())
+            yield root, dirs, files
+
+    monkeypatch.setattr(matching.os, "walk", walk)
+    found = matching.get_matching_files(
+        tmp_path, conf_value("include_patterns"), conf_value("exclude_patterns")
+    )
+    assert sorted(found) == ["index.md", "issues/2026/2026-01-23.md"]
+    assert sorted(walked) == [
+        ".",
+        "issues",
+        "issues/2026",
+        "tests",
+        "tests/fixtures",
+        "tests/fixtures/issues",
+    ]

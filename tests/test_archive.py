@@ -446,6 +446,45 @@ def test_only_a_read_of_many_documents_and_most_of_the_archive_is_forked(
     assert parallel_build.read_in_parallel(to_read, known) is forked
 
 
+#: a build (``python -c``, argv: the source, doctree and output folders) that prints
+#: the name of every template Jinja compiled, with the build's own folder of compiled
+#: templates (the tests' prepared interpreter shares one among its builds: conftest).
+#: Sphinx's static ``_t`` files, rendered from strings, have no name to be kept under.
+COMPILES = """
+import sys, jinja2
+from newsletter.site import speedups
+speedups.FileSystemBytecodeCache = jinja2.FileSystemBytecodeCache
+compiled, compile = [], jinja2.Environment.compile
+def counted(self, source, name=None, filename=None, *args, **kwargs):
+    compiled.append(name)
+    return compile(self, source, name, filename, *args, **kwargs)
+jinja2.Environment.compile = counted
+from sphinx.cmd.build import build_main
+done = build_main(["-b", "html", "-q", "-E", "-d", sys.argv[2], sys.argv[1], sys.argv[3]])
+print(done, *sorted({name for name in compiled if name}))
+"""
+
+
+def test_a_build_compiles_only_templates_it_has_not_compiled_before(tmp_path: Path) -> None:
+    """Compiled templates are kept in the doctree folder (newsletter/site/speedups.py):
+    the next build, reading every issue again, compiles none; a changed template is
+    compiled again, alone."""
+    src = make_archive(tmp_path / "src", 2)
+    folders = (str(src), str(tmp_path / "doctrees"), str(tmp_path / "out"))
+
+    def compiled() -> list[str]:
+        done = run_python("-c", COMPILES, *folders)
+        assert done.stdout.split()[:1] == ["0"], done.stderr[-2000:]
+        return done.stdout.split()[1:]
+
+    first = compiled()
+    assert "layout.html" in first and len(first) > 20, first
+    assert compiled() == []
+    layout = src / "_templates" / "layout.html"
+    layout.write_text(layout.read_text(encoding="utf-8") + "{# changed #}\n", encoding="utf-8")
+    assert compiled() == ["layout.html"]
+
+
 def test_a_build_collects_its_garbage_less_often(tmp_path: Path) -> None:
     """The collector's first generation every 10,000 allocations during a build, not every
     700 (newsletter/site/speedups.py)."""

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -600,7 +601,7 @@ LONGEST_FIRST = (
     "tests/test_theme_css.py::test_the_cut_stylesheet_changes_no_computed_style",
     "tests/test_archive.py::test_builds_after_an_interruption_or_another_layout",
     "tests/test_email.py",
-    "tests/test_frame.py::test_no_page_logs_an_error_or_misses_a_file",
+    "tests/test_frame.py::test_no_page_logs_an_error_misses_a_file_or_breaks_its_policy",
     "tests/test_revisions.py",
     "tests/test_reproducible.py",
     "tests/test_content_gate.py",
@@ -822,21 +823,21 @@ QUIET_MS = 150
 
 
 class _Requests:
-    """The requests of one tab: those in flight, and how many events were seen."""
+    """The requests of one tab: those in flight, and when the last one started or ended."""
 
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
         self.in_flight: set[Any] = set()
-        self.events = 0
+        self.last = time.monotonic()
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
 
     def _started(self, request) -> None:  # type: ignore[no-untyped-def]
-        self.events += 1
+        self.last = time.monotonic()
         self.in_flight.add(request)
 
     def _ended(self, request) -> None:  # type: ignore[no-untyped-def]
-        self.events += 1
+        self.last = time.monotonic()
         self.in_flight.discard(request)
 
 
@@ -848,23 +849,34 @@ def _requests(page) -> _Requests:  # type: ignore[no-untyped-def]
     return watched
 
 
+#: how often :func:`settle` looks (Playwright hands the tab's events over meanwhile)
+LOOK_MS = 25
+
+
 def settle(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait until no request of the tab has been in flight for :data:`QUIET_MS` (the
-    tab's requests are counted from the first :func:`goto` or :func:`settle` on it; a
-    search page also until its search has answered)."""
+    """Wait until no request of the tab has been in flight for :data:`QUIET_MS` since the
+    last one started or ended (the tab's requests are counted from the first
+    :func:`goto` or :func:`settle` on it; a search page also until its search has
+    answered). A page settles about QUIET_MS after its icon, which the browser asks for
+    after the load event (waiting in whole slices of QUIET_MS took two of them)."""
     watched = _requests(page)
     if "search.html" in page.url:
         page.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=timeout_ms)
-    waited = 0
-    while True:
-        seen = watched.events
-        page.wait_for_timeout(QUIET_MS)
-        waited += QUIET_MS
-        if not watched.in_flight and watched.events == seen:
-            return
-        if waited > timeout_ms:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while watched.in_flight or time.monotonic() - watched.last < QUIET_MS / 1000:
+        if time.monotonic() > deadline:
             loading = sorted(request.url for request in watched.in_flight)
             raise TimeoutError(f"{page.url}: still loading {loading}")
+        page.wait_for_timeout(LOOK_MS)
+
+
+#: every violation of the page's Content-Security-Policy, as "directive blocked-URI", in
+#: ``window.__violations`` (an init script of the tab)
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+"""
 
 
 def goto(page, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ import pytest
 
 from newsletter.schema import publication
 
-from .conftest import NEXT_TITLE, ROOT, goto, served
+from .conftest import NEXT_TITLE, ROOT, WATCH_VIOLATIONS, goto, served
 
 ARTIFACTS = ROOT / "test-artifacts"
 ISSUE = "issues/2026/2026-01-23.html"
@@ -124,15 +124,35 @@ def base_url(site: Path):
         yield url
 
 
+def of_each_kind(site: Path, names: list[str]) -> list[str]:
+    """The first of ``names`` of each kind of page: pages of a kind come from one template
+    (an issue, a draft, a year, the years, a topic, the topics, the home and search pages)."""
+    kinds: dict[tuple[str, str, bool], str] = {}
+    for name in names:
+        path = name.split("?")[0]
+        folder, _, file = path.rpartition("/")
+        draft = 'content="noindex"' in (site / path).read_text(encoding="utf-8")
+        kinds.setdefault(
+            (folder.split("/")[0], file if file == "index.html" or not folder else "", draft), name
+        )
+    return list(kinds.values())
+
+
 @pytest.mark.parametrize("stored", ["", "dark"])
-def test_no_page_logs_an_error_or_misses_a_file(
+def test_no_page_logs_an_error_misses_a_file_or_breaks_its_policy(
     tab, site: Path, base_url: str, stored: str
 ) -> None:
-    """Every page, for a first visit (nothing stored: the theme once logged "Got invalid
-    theme mode") and for a reader who chose dark mode."""
+    """Every page for a first visit (nothing stored: the theme once logged "Got invalid
+    theme mode"), and a page of each kind (:func:`of_each_kind`) for a reader who chose
+    dark mode: no error or warning in the console, no script error, no file missing, no
+    violation of the page's Content-Security-Policy (test_csp)."""
     page = tab
+    names = [*pages(site), "search.html?q=Greenland"]
     if stored:
         page.add_init_script(f"localStorage.setItem('mode', '{stored}')")
+        names = of_each_kind(site, names)
+        assert len(names) >= 8, names
+    page.add_init_script(WATCH_VIOLATIONS)
     problems: list[str] = []
     page.on(
         "console",
@@ -145,9 +165,10 @@ def test_no_page_logs_an_error_or_misses_a_file(
         "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
     )
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    for name in [*pages(site), "search.html?q=Greenland"]:
+    for name in names:
         goto(page, base_url + name)
         assert page.evaluate("document.documentElement.dataset.mode") == (stored or "auto")
+        assert page.evaluate("window.__violations") == [], name
         assert problems == [], name
 
 

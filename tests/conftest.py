@@ -628,7 +628,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     free: what several modules share is made once per session, see :func:`built_once`);
     and start the longest units first (:data:`LONGEST_FIRST`)."""
     groups: dict[str, str] = {}
-    distributed = config.pluginmanager.hasplugin("xdist")
+    distributed = hasattr(config, "workerinput")  # a pytest-xdist worker
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if "browser" in getattr(item, "fixturenames", ()) or module in VALIDATOR_MODULES:

@@ -21,13 +21,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from newsletter.outputs import search
 
-from .conftest import SEED, built_once, goto, issue_text, make_archive, sphinx_build
+from .conftest import SEED, built_once, goto, issue_text, make_archive, sphinx_build, tab_in
 
 COUNT = 14  # more than one page of results (ten) for a word of every generated issue
 DRAFT_WORD = "Quetzalcoatlus"
@@ -89,11 +90,25 @@ def server(site: Path) -> Iterator[str]:
     thread.join()
 
 
+@pytest.fixture(scope="session")
+def search_tab(browser_context) -> Iterator[tuple[Any, list[str]]]:
+    """One tab of the shared browser context (conftest's ``tab_in``) for every test of
+    :func:`page` in a test process, and the errors of its scripts."""
+    with tab_in(browser_context) as tab:
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab, errors
+
+
 @pytest.fixture
-def page(tab, server: str):
-    """A tab of the shared browser context (conftest's ``tab``) in which no script fails."""
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+def page(search_tab: tuple[Any, list[str]], server: str):
+    """The search tests' tab, at 1280 x 720, in which no script fails during the test.
+    Each test opens the page it needs; no test stores anything (those of the reader's
+    light or dark choice have tabs of their own): a new tab for each test, closed after,
+    cost 0.25 s a test."""
+    tab, errors = search_tab
+    tab.set_viewport_size({"width": 1280, "height": 720})
+    errors.clear()
     yield tab
     assert errors == []
 

@@ -635,6 +635,8 @@ LONGEST_FIRST = (
     "tests/test_directives.py",
     "tests/test_archive.py",
     "tests/test_hostile_input.py",
+    "tests/test_theme_css.py::test_the_cut_is_kept_between_builds",
+    "tests/test_checker.py::test_random_addresses_are_normalized",
 )
 
 

@@ -14,12 +14,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED, SEED_PATH
+from .conftest import ROOT, SEED, SEED_PATH, run_python
 
 pytestmark = pytest.mark.slow
 
@@ -58,10 +57,23 @@ def clone_without_issues(dest: Path) -> Path:
     return dest
 
 
-def run(repo: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(repo)}
+def environment() -> dict[str, str]:
+    env = {**os.environ, **GIT_ENV}
     env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def run(repo: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    env = {**environment(), "PYTHONPATH": str(repo)}
     return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, check=False)
+
+
+def python(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in the copy, as a contributor types it, run as conftest's
+    :func:`run_python` runs it: in a fork of an interpreter that has imported the same
+    files' modules already (the copy's own are those of the repository: the copy is made
+    of its files)."""
+    return run_python(*args, cwd=repo, env=environment())
 
 
 def git(repo: Path, *args: str) -> str:
@@ -77,7 +89,7 @@ def commit(repo: Path, message: str) -> str:
 
 
 def check(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run(repo, sys.executable, "-m", "newsletter", "check", *args)
+    return python(repo, "-m", "newsletter", "check", *args)
 
 
 #: What a contributor writes in place of each placeholder of _templates/issue.md.
@@ -116,7 +128,7 @@ def repo(tmp_path_factory) -> Path:
 def test_issues_added_and_corrected_as_contributors_do_pass_every_gate(repo: Path) -> None:
     first = git(repo, "rev-list", "--max-parents=0", "HEAD")
     for week in range(2, ADDED + 2):
-        made = run(repo, sys.executable, "-m", "newsletter", "new")
+        made = python(repo, "-m", "newsletter", "new")
         assert made.returncode == 0, made.stderr
         path = repo / made.stdout.strip()
         draft = check(repo, made.stdout.strip())
@@ -149,10 +161,9 @@ def test_issues_added_and_corrected_as_contributors_do_pass_every_gate(repo: Pat
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no problems" in result.stderr
 
-    gate = run(
-        repo, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        "tests/test_content_gate.py",
-    )  # fmt: skip
+    gate = python(
+        repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_content_gate.py"
+    )
     assert gate.returncode == 0, gate.stdout[-4000:] + gate.stderr[-2000:]
     # one checker test per issue, one everywhere-test per published issue, one sanity test
     assert f"{2 * (ADDED + 1) + 1} passed" in gate.stdout, gate.stdout[-2000:]

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -19,7 +18,6 @@ import sphinx
 from newsletter.site import parallel_build, speedups
 
 from .conftest import (
-    ROOT,
     assert_same_site,
     build,
     issue_text,
@@ -225,19 +223,16 @@ def test_builds_after_an_interruption_or_another_layout_equal_clean_builds(tmp_p
     src = make_archive(tmp_path / "src", 5)
     clean = CleanBuilds(tmp_path)
     work = clean.first(src, tmp_path / "work")
-    interrupted = tmp_path / "interrupted_build.py"
-    interrupted.write_text(
+    interrupted = (
         "import sys\n"
         "from sphinx.builders.html import StandaloneHTMLBuilder\n"
         "def stop(self):\n    raise KeyboardInterrupt  # Ctrl-C once the pages are written\n"
         "StandaloneHTMLBuilder.gen_additional_pages = stop\n"
-        "from sphinx.cmd.build import main\nsys.exit(main(sys.argv[1:]))\n",
-        encoding="utf-8",
+        "from sphinx.cmd.build import main\nsys.exit(main(sys.argv[1:]))\n"
     )
     write_issue(src, 3, title="Interrupted title")
-    command = [sys.executable, str(interrupted), "-b", "html", "-d", str(work / ".doctrees")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    stopped = subprocess.run([*command, str(src), str(work)], env=env, capture_output=True)
+    options = ("-b", "html", "-d", str(work / ".doctrees"), str(src), str(work))
+    stopped = run_python("-c", interrupted, *options)
     assert stopped.returncode != 0
     assert "Interrupted title" in (work / "years" / "2026.html").read_text(encoding="utf-8")
     write_issue(src, 3)  # back as it was

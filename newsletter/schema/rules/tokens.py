@@ -277,21 +277,28 @@ def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1
     return line_of(token) + start
 
 
+def _walk(
+    tokens: list[Token], first_line: int, depth: int, parser: Parser | None
+) -> Iterator[tuple[Token, int]]:
+    """:func:`every_token`'s walk. (A function of the module, not one defined in
+    :func:`every_token`: a function that calls itself by its name from there holds itself
+    in a cycle, which kept every issue and its tokens until the cyclic garbage collector
+    came by, instead of freeing them as soon as the issue is checked.)"""
+    for token in tokens:
+        yield token, first_line
+        if depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
+            parsed = block[1]
+            start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+            yield from _walk(parse_body("\n".join(parsed.body), parser), start, depth + 1, parser)
+
+
 def every_token(issue: IssueFile) -> list[tuple[Token, int]]:
     """Every block token of the body, and of the bodies of its blocks (Markdown too), with
     the file's line of the token's line 1: rules about links and markup see them all.
     Walked once per issue, however many rules ask."""
-
-    def walk(tokens: list[Token], first_line: int, depth: int) -> Iterator[tuple[Token, int]]:
-        for token in tokens:
-            yield token, first_line
-            if depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
-                parsed = block[1]
-                start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
-                yield from walk(parse_body("\n".join(parsed.body), issue.parser), start, depth + 1)
-
     if issue.walked is None:
-        issue.walked = list(walk([t for t in issue.tokens if t.type != "front_matter"], 1, 0))
+        body = [t for t in issue.tokens if t.type != "front_matter"]
+        issue.walked = list(_walk(body, 1, 0, issue.parser))
     return issue.walked
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsletter import processes
 
-from .conftest import VALID, edit, findings, run_cli
+from .conftest import VALID, edit, findings, run_cli, run_python
 
 
 def test_a_valid_issue_has_no_findings() -> None:
@@ -971,7 +971,8 @@ def test_other_files_with_other_line_endings_are_read_alike(archive, newline: st
 
 
 def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> None:
-    """A check does not import urllib.request (docutils' misc directives import it for an
+    """A check that reads a block with MyST's directive parser does not import
+    urllib.request (docutils' misc directives, which the parser imports, import it for an
     include of a URL, which no issue may use): their ``urlopen`` imports it when called,
     and whatever imports it afterwards gets the real module."""
     import subprocess
@@ -984,7 +985,9 @@ def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> 
     program = f"""
 import sys
 import newsletter.check.cli
-from newsletter.schema.rules import tokens
+from newsletter.schema import block_reading
+from newsletter.schema.blockspec import BLOCKS
+print(block_reading.read_by_myst(BLOCKS["stat"], "", ":source: 'x'", 1))
 print(sorted({{"urllib.request", "http.client", "ssl"}} & set(sys.modules)))
 import docutils.parsers.rst.directives.misc as misc
 print(misc.urlopen({page.as_uri()!r}).read().decode())
@@ -994,7 +997,31 @@ print(sys.modules["urllib.request"] is urllib.request, hasattr(urllib.request, "
     done = subprocess.run(
         [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert done.stdout.splitlines() == ["[]", "read through the stand-in", "True True"]
+    assert done.stdout.splitlines() == [
+        "1 argument(s) required, 0 supplied",
+        "[]",
+        "read through the stand-in",
+        "True True",
+    ]
+
+
+def test_a_check_of_plain_blocks_imports_no_rest_parser(archive) -> None:
+    """The checker reads plain blocks without MyST's directive parser, which imports
+    docutils' reST parser and its directives and roles (a tenth of what a check imported):
+    it is imported for a block that needs it (:mod:`newsletter.schema.block_reading`)."""
+    program = """
+import sys
+from newsletter.check import cli
+code = cli.main(["check"])
+print(code, sorted(m for m in sys.modules if m.startswith(("docutils.parsers", "myst_parser.parsers.d"))))
+"""
+    done = run_python("-c", program, cwd=archive, env={"PATH": "/usr/bin:/bin"}, own_process=True)
+    assert done.stdout.splitlines() == ["0 []"], done.stderr
+    (archive / "issues" / "2026" / "2026-01-30.md").write_text(
+        edit(":attribution: Someone, somewhere", ":attribution: 'Someone, somewhere'")
+    )
+    done = run_python("-c", program, cwd=archive, env={"PATH": "/usr/bin:/bin"}, own_process=True)
+    assert "'myst_parser.parsers.directives'" in done.stdout, done.stderr
 
 
 def test_a_checked_issue_is_freed_without_the_cyclic_collector(tmp_path, pub) -> None:
@@ -1020,3 +1047,139 @@ def test_a_checked_issue_is_freed_without_the_cyclic_collector(tmp_path, pub) ->
     finally:
         if enabled:
             gc.enable()
+
+
+# -- a block read at once, as MyST's directive parser reads it ----------------------
+
+#: blocks as written (first line, content) that a quote reads at once (a stat needs its
+#: figure on the first line)
+PLAIN_BLOCKS = [
+    ("", ":attribution: Someone, somewhere\n:source: https://example.org/a\nThe words.\n"),
+    ("", ":attribution:   spaced   out   \n:source:    https://example.org/s   \nWords.\n"),
+    ("", ":attribution:\nWords.\n"),
+    ("", ":attribution:    \n:source: https://example.org/e\n"),
+    ("", ":attribution: Name: Role, [x] {y} & *z* !t %u @v `w` |p >g -h ?i\nWords.\n"),
+    ("", ":attribution: José Ñ — ‘x’ “y” 中文\u00a0nbsp\u3000x\nWords.\n"),
+    ("", ":attribution: \u3000A\u00a0\n:source: https://example.org/s\x1f\nWords.\n"),
+    ("", ":source: https://example.org/a\n:source: https://example.org/b\nWords.\n"),
+    ("", ":attribution: A\n\n\nWords.\n\n"),
+    ("", "  :attribution: Indented\n   :source: https://example.org/i\nWords.\n"),
+    ("", ":as-of: 2020-01-01\n:a_b.c: x\n:-dash: y\n:1: z\nWords.\n"),
+    ("", ":attribution: A\n::::{stat} 1\n::::\n"),
+    ("", ":attribution: A\n   continued\n"),
+    ("", "Words only.\n"),
+    ("", "\n\nWords after blank lines.\n"),
+    ("", ""),
+    ("On the first line", "Words.\n"),
+    ("On the first line", ":attribution: A\n"),
+    ("On the first line", ":attribution: A\n\n"),
+    ("", ":source: https://example.org/s\nWhat.\n"),
+    ("", ":attribution: A\r:source: https://example.org/cr\n"),
+    ("", ":attribution: A\x0b:source: https://example.org/vt\x0cX\n"),
+    ("", ":attribution: A\u2028B\u2029C\x85D\n"),
+    ("", ":attribution: A\r\n:source: https://example.org/crlf\r\nWords.\r\n"),
+]  # fmt: skip
+#: blocks that a quote leaves to MyST's directive parser: it warns about them or refuses
+#: them, or reads their options as YAML does
+OTHER_BLOCKS = [
+    ("On the first line", ":attribution: A\nWords.\n"),
+    ("$437.2 billion", ":source: https://example.org/s\n:as-of: 2019-12-07\nWhat it measures.\n"),
+    ("  3   words  here ", ":source: https://example.org/s\nWhat.\n"),
+    ("", ":attribution: A\n:not an option\n"),
+    ("", ":attribution: a #comment\n:source: https://example.org/c#frag\n"),
+    ("", ":attribution: a#b\n"),
+    ("", ':attribution: "quoted \\u00e9"\n:source: \'https://example.org/sq\'\n'),
+    ("", ":attribution: >\n:source: https://example.org/f\n"),
+    ("", ":attribution: |\n   line one\n:source: https://example.org/l\n"),
+    ("", ":attribution:Name\n"),
+    ("", ":attribution:\tTab\n"),
+    ("", ":attribution: Tab\there\n"),
+    ("", ":attribution: A\n:   continued\n"),
+    ("", ":\n:attribution: A\n"),
+    ("", ": x\n"),
+    ("", ":a:b: c\n"),
+    ("", "::x: y\n"),
+    ("", ":attribution: \ufeffA\n"),
+    ("", ":attribution: A\x00B\n"),
+    ("", "\n:attribution: A\n"),
+    ("", " \n:attribution: A\n"),
+    ("", "---\nattribution: Y\nsource: https://example.org/y\n--- trailing text\n"),
+    ("", "---\nattribution: Y\n"),
+    ("", ":é: x\n"),
+    ("", ":source:\u2003https://example.org/s\n"),
+]  # fmt: skip
+
+
+def _readings(block: str, first_line: str, content: str) -> tuple:
+    from newsletter.schema import block_reading
+    from newsletter.schema.blockspec import BLOCKS
+
+    spec = BLOCKS[block]
+    return (
+        block_reading.read_at_once(spec, first_line, content),
+        block_reading.read_by_myst(spec, first_line, content, 7),
+    )
+
+
+@pytest.mark.parametrize("block", ["quote", "stat", "question"])
+@pytest.mark.parametrize(("first_line", "content"), PLAIN_BLOCKS + OTHER_BLOCKS)
+def test_a_block_read_at_once_is_read_as_myst_reads_it(
+    block: str, first_line: str, content: str
+) -> None:
+    at_once, by_myst = _readings(block, first_line, content)
+    assert at_once is None or at_once == by_myst
+
+
+def test_plain_blocks_are_read_at_once() -> None:
+    """The quick reading answers every plain block, and leaves every other to MyST."""
+    assert [_readings("quote", *text)[0] is not None for text in PLAIN_BLOCKS + OTHER_BLOCKS] == [
+        True
+    ] * len(PLAIN_BLOCKS) + [False] * len(OTHER_BLOCKS)
+    # a stat's figure is its first line: with it, the stat reads at once
+    assert all(_readings("stat", *text)[0] is not None for text in OTHER_BLOCKS[:3])
+
+
+#: pieces of a block's lines: options plain and not, bodies, blank and odd lines
+BLOCK_PIECES = [":attribution:", ":source:", ":submit:", ":as-of:", ":x-y.z:", ": ", ":", "::",
+                ":::", "---", " ", "  ", "\t", "#", "'", '"', "|", ">", "a", "Name, role",
+                "https://example.org/p?q=1", "é", "\u00a0", "\r", "\x85", "\ufeff", "\n", "\n",
+                "\n", "\n\n", "{x}", "`c`", "- item"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(["quote", "stat", "question"]),
+    st.sampled_from(["", "3", "$1.5 billion", " two  words ", "{x}"]),
+    st.lists(st.sampled_from(BLOCK_PIECES) | st.text(":#ab \t\n", max_size=3), max_size=14),
+)
+def test_random_blocks_read_at_once_are_read_as_myst_reads_them(
+    block: str, first_line: str, pieces: list[str]
+) -> None:
+    at_once, by_myst = _readings(block, first_line, "".join(pieces))
+    assert at_once is None or at_once == by_myst
+
+
+def test_the_blocks_of_an_issue_are_read_at_once(pub) -> None:
+    """The blocks of an issue as written (the seed's, the new issue's template's, the
+    benchmark's archive's) need no MyST directive parser."""
+    import datetime as dt
+
+    from benchmarks.generate import issue_text
+    from newsletter.schema import issuefile
+    from newsletter.schema.block_reading import read_at_once
+    from newsletter.schema.blockspec import BLOCKS
+    from newsletter.schema.rules.tokens import directive_of
+
+    from .conftest import ROOT, SEED
+
+    texts = [VALID, SEED.read_text(encoding="utf-8")]
+    texts.append((ROOT / "_templates" / "issue.md").read_text(encoding="utf-8"))
+    day = dt.date(2020, 1, 3)
+    texts += [issue_text(n, day, list(pub.topics), 1) for n in range(1, 60)]
+    blocks = 0
+    for text in texts:
+        for token in issuefile.parse_text("issues/2026/2026-01-30.md", text, pub).tokens:
+            if (found := directive_of(token)) and found[0] in BLOCKS:
+                assert read_at_once(BLOCKS[found[0]], found[1], token.content) is not None
+                blocks += 1
+    assert blocks >= 3 * 62

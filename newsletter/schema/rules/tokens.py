@@ -1,10 +1,10 @@
 """How the rules see an issue's body: its tokens, sections, texts, blocks and links.
 
 What several rules need is computed here once: the body split at its H2 headings
-(:func:`body_sections`, kept on the issue), a block read by MyST's own directive parser
-(:func:`parse_block`, cached), every paragraph and heading (:func:`texts`) and every
-token (:func:`every_token`) of the body and of the bodies of its blocks, and every
-address an issue gives (:func:`links`).
+(:func:`body_sections`, kept on the issue), a block read as MyST's own directive parser
+reads it (:func:`parse_block`, cached: :mod:`newsletter.schema.block_reading`), every
+paragraph and heading (:func:`texts`) and every token (:func:`every_token`) of the body
+and of the bodies of its blocks, and every address an issue gives (:func:`links`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from myst_parser.parsers.directives import (
-    DirectiveParsingResult,
-    MarkupError,
-    parse_directive_text,
-)
 
-from newsletter.schema import markup, validators
-from newsletter.schema.blocks import BLOCK_DIRECTIVES, BlockDirective
+from newsletter.schema import block_reading, markup, validators
+from newsletter.schema.block_reading import Reading, Unreadable
+from newsletter.schema.blockspec import BLOCKS, Block
 from newsletter.schema.issuefile import IssueFile, Parser
 from newsletter.schema.publication import Publication
 
@@ -96,27 +92,22 @@ def body_sections(issue: IssueFile) -> tuple[list[Token], list[BodySection]]:
 
 
 @functools.lru_cache(maxsize=64)
-def read_block(
-    name: str, first_line: str, content: str, line: int
-) -> DirectiveParsingResult | MarkupError:
+def read_block(name: str, first_line: str, content: str, line: int) -> Reading | Unreadable:
     """MyST's reading of a block (read once, though several rules look at each block)."""
-    try:
-        return parse_directive_text(BLOCK_DIRECTIVES[name], first_line, content, line=line)
-    except MarkupError as error:
-        return error
+    return block_reading.read(BLOCKS[name], first_line, content, line)
 
 
-def parse_block(token: Token) -> tuple[type[BlockDirective], DirectiveParsingResult] | None:
+def parse_block(token: Token) -> tuple[type[Block], Reading] | None:
     """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
     if token.type not in ("fence", "colon_fence"):
         return None  # (most tokens: told before anything else is asked of them)
     found = directive_of(token)
-    if not found or found[0] not in BLOCK_DIRECTIVES:
+    if not found or found[0] not in BLOCKS:
         return None
     parsed = read_block(*found, token.content, line_of(token))
-    if isinstance(parsed, MarkupError):
+    if isinstance(parsed, Unreadable):
         return None
-    return BLOCK_DIRECTIVES[found[0]], parsed
+    return BLOCKS[found[0]], parsed
 
 
 @functools.lru_cache(maxsize=64)
@@ -321,7 +312,7 @@ def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
                 url = str(child.attrs.get("src", ""))
                 yield (inline_line(issue, token, url, first), url, "image")
         found = directive_of(token)
-        if found and found[0] in BLOCK_DIRECTIVES:
+        if found and found[0] in BLOCKS:
             for offset, text in enumerate(token.content.splitlines(), 1):
                 match = re.match(r"^\s*:(source|submit):\s*(\S+)", text)
                 if match:

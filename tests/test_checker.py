@@ -704,7 +704,8 @@ BLOCK_LINES = [
     "% a comment", "+++", "+ + +", "+ item", "(target)=", "> a quote", ">quote", "    code",
     "\tcode", "  - item", "-     code", "1. item", "1)  item", "```", ":::{quote}", ":::", "text",
     "", "", "---", "***", "a ) = b", "## Heading", "Heading", "===", "[a]: https://x.org",
-    "- [a](https://x.org)", "summary: >-",
+    "- [a](https://x.org)", "summary: >-", "~~~", "````", "~~~ python", "[a]:", "[x]: <y>",
+    "[label", "continued]: https://x.org", "[a]: https://x.org 'title'", "[a]", ": x",
 ]  # fmt: skip
 
 
@@ -722,6 +723,24 @@ def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
     assert tokens.checker_parser().parse(text) == every_rule.parse(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a]:\nhttps://x.org\n\n[a]\n",
+        "[a\nb]:\nhttps://x.org 'title'\n\n[a b]\n",
+        "> [a]:https://x.org\n\n[a]\n",
+        "~~~\ncode\n~~~\n",
+        "- ````\n  x\n  ````\n",
+        "text\n~~~~\n",
+        "(target)=\n+++\n% comment\n",
+    ],
+)
+def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block_here(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
 def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
     from newsletter.schema.rules import tokens
 
@@ -733,8 +752,56 @@ def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
         for rule, marks in tokens._BLOCK_RULE_MARKS.items()
         if not any(m in text for m in marks)
     }
-    assert {"table", "html_block", "code"} <= left_out
+    assert {"table", "html_block", "code", "fence", "reference"} <= left_out
     assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\r\r\nb", "a\x00b\n", "\r", "\x00", "", "é\u2028\n"],
+)
+def test_the_checker_normalizes_a_text_as_markdown_it_does(text: str) -> None:
+    """markdown-it's "normalize" (line endings, NUL) is left out where there is nothing to
+    normalize: the text is the same."""
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.normalize import normalize
+
+    from newsletter.schema import markup
+    from newsletter.schema.rules import tokens
+
+    states = [StateCore(text, markup.markdown_parser(), {}) for _ in range(2)]
+    normalize(states[0])
+    tokens._normalize_where_needed(states[1])
+    assert states[1].src == states[0].src
+
+
+def test_the_checkers_block_rules_read_as_markdown_its_and_say_nothing(caplog) -> None:
+    """The checker's parser runs copies of markdown-it's block rules whose logger says
+    nothing; markdown-it's own rules, and every other parser, still log."""
+    import dataclasses
+    import logging
+
+    from newsletter.schema import markup
+    from newsletter.schema.rules import tokens
+
+    from .conftest import SEED
+
+    text = (
+        SEED.read_text(encoding="utf-8") + "\n> a quote\n\n```\ncode\n```\n\n[a]: https://x.org\n"
+    )
+    every_rule = tokens._parser_without(frozenset())
+    with caplog.at_level(logging.DEBUG, logger="markdown_it"):
+        expected = markup.new_markdown_parser().parse(text)
+        logged = len(caplog.records)
+        got = every_rule.parse(text)
+    assert logged > 100 and len(caplog.records) == logged
+    # (the checker leaves unparsed the inline tokens where no rule finds anything)
+    assert [dataclasses.replace(t, children=None) for t in got] == [
+        dataclasses.replace(t, children=None) for t in expected
+    ]
+    assert [t.children for t in got if t.children] == [
+        t.children for t in expected if t.children and tokens.children_read(t.content)
+    ]
 
 
 #: addresses whose normalization is easy to misjudge

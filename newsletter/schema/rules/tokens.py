@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
 from markdown_it.token import Token
 
 from newsletter.schema import block_reading, markup, validators
@@ -168,8 +170,10 @@ def normalize_link(url: str) -> str:
 #: Block rules of the parser, each with the marks that a text must hold somewhere for it
 #: to start a block (read from markdown-it's and MyST's rules): a table's head row holds
 #: "|"; raw HTML opens with "<", a footnote with "[^", a comment with "%", a block break
-#: is "+++" (spaced or not), a target ends in ")=", a quote opens with ">", and indented
-#: code is four columns of white space (spaces or a tab) deeper than its container.
+#: is "+++" (spaced or not), a target ends in ")=", a quote opens with ">", indented
+#: code is four columns of white space (spaces or a tab) deeper than its container, a
+#: code fence opens with three backticks or tildes, and a link reference definition's
+#: label ends in "]:".
 _BLOCK_RULE_MARKS: dict[str, tuple[str, ...]] = {
     "table": ("|",),
     "html_block": ("<",),
@@ -179,7 +183,46 @@ _BLOCK_RULE_MARKS: dict[str, tuple[str, ...]] = {
     "myst_target": (")=",),
     "blockquote": (">",),
     "code": ("    ", "\t"),
+    "fence": ("```", "~~~"),
+    "reference": ("]:",),
 }
+
+
+class _Silent:
+    """A logger that says nothing, at once."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def debug(*args: object) -> None:
+        pass
+
+
+def silenced(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """markdown-it's block ``rule`` as a function of its own whose ``LOGGER`` says nothing.
+
+    Each block rule of markdown-it opens with ``LOGGER.debug(...)``: at every line where a
+    block may start, every rule asks the logging module whether it is to log (115,000
+    times at 520 issues, 60 ms, for nothing). The copy runs the rule's own code, with its
+    module's names but a silent ``LOGGER``; markdown-it's module and its logger are left
+    as they are, and so is every other parser."""
+    code = getattr(rule, "__code__", None)
+    if code is None or "LOGGER" not in code.co_names or "LOGGER" not in rule.__globals__:
+        return rule
+    copy = types.FunctionType(
+        code, {**rule.__globals__, "LOGGER": _Silent()}, rule.__name__, rule.__defaults__,
+        rule.__closure__,
+    )  # fmt: skip
+    copy.__kwdefaults__ = rule.__kwdefaults__
+    return copy
+
+
+def _normalize_where_needed(state: StateCore) -> None:
+    """markdown-it's core rule "normalize" (line endings to "\\n", NUL to U+FFFD), which
+    rebuilds the text with two regular expressions: only for a text that holds a "\\r"
+    or a NUL, the others are left as they are."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 @functools.cache
@@ -187,8 +230,11 @@ def _parser_without(rules: frozenset[str]) -> MarkdownIt:
     """:func:`markup.markdown_parser` as the checker reads with it (:class:`CheckerParser`),
     without the block ``rules``."""
     parser = markup.new_markdown_parser()
+    parser.core.ruler.at("normalize", _normalize_where_needed)
     parser.core.ruler.at("inline", _inline_where_read)
     parser.normalizeLink = normalize_link  # type: ignore[method-assign]
+    for rule in parser.block.ruler.__rules__:
+        parser.block.ruler.at(rule.name, silenced(rule.fn), {"alt": rule.alt})
     if rules:
         parser.block.ruler.disable(sorted(rules))
     return parser
@@ -200,10 +246,15 @@ class CheckerParser:
     (:func:`children_read`). Inline parsing is most of the parse of an issue's prose, and
     four paragraphs in five hold no link; the rules find the same in the tokens it gives
     as in the full parse's (tested on every rule's cases). Its links' addresses are
-    normalized as markdown-it does, faster (:func:`normalize_link`); and it leaves out
-    the block rules that cannot start a block in the text at hand, which holds none of
-    their marks (:data:`_BLOCK_RULE_MARKS`): each is tried at every line, and a rule that
-    cannot start a block cannot end one either. The tokens are the same (tested)."""
+    normalized as markdown-it does, faster (:func:`normalize_link`); it leaves out the
+    block rules that cannot start a block in the text at hand, which holds none of their
+    marks (:data:`_BLOCK_RULE_MARKS`): each is tried at every line, and a rule that
+    cannot start a block cannot end one either; its block rules do not log
+    (:func:`silenced`), and a text with no "\\r" or NUL is not normalized
+    (:func:`_normalize_where_needed`). The tokens are the same (tested). Measured in
+    instructions (callgrind, 100 issues of the benchmark's archive), this parses in 19%
+    fewer than without the last three: normalizing 12%, fences and link references left
+    out 5%, the silent rules 4%."""
 
     def parse(self, text: str) -> list[Token]:
         unused = (

@@ -842,6 +842,54 @@ def test_plain_addresses_are_told_at_once() -> None:
     assert tokens._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
 
 
+#: the text after a link's "(": where its address is easy to misread
+DESTINATIONS = [
+    "https://x.org/a) b", "https://x.org/a(b)c) d", "https://x.org/a(b c)", "<https://x.org/a b>) c",
+    "<a<b>)", "<a", "a\\)b) c", "a\\ b)", "a\\", ") x", " x)", "", "a\tb)", "a\nb)", "a\x7fb)",
+    "a\x00b)", "é€)", "a&amp;b)", "a\\(b)", "(((a)))", "(" * 40 + ")" * 40, "a 'title')",
+]  # fmt: skip
+
+
+def _destinations(text: str, pos: int, maximum: int) -> tuple:
+    from markdown_it.helpers import parseLinkDestination
+
+    from newsletter.schema.rules import tokens
+
+    return tuple(
+        (found.ok, found.pos, found.str)
+        for found in (
+            tokens.parse_link_destination(text, pos, maximum),
+            parseLinkDestination(text, pos, maximum),
+        )
+    )
+
+
+@pytest.mark.parametrize("text", DESTINATIONS)
+def test_the_checker_reads_a_links_address_as_markdown_it_does(text: str) -> None:
+    for pos, maximum in (
+        (0, len(text)),
+        (0, len(text) // 2),
+        (1, len(text)),
+        (len(text), len(text)),
+    ):
+        quick, markdown_its = _destinations(text, pos, maximum)
+        assert quick == markdown_its
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(URL_PIECES) | st.text("ab()\\<> \t\n\x00\x7f&;#", max_size=3)),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_random_addresses_are_read_as_markdown_it_does(
+    pieces: list[str], pos: int, cut: int
+) -> None:
+    text = "".join(pieces) + ") rest"
+    quick, markdown_its = _destinations(text, min(pos, len(text)), len(text) - cut)
+    assert quick == markdown_its
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))

@@ -14,6 +14,7 @@ import re
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from markdown_it import MarkdownIt, helpers
 from markdown_it.common.normalize_url import normalizeLink
@@ -103,7 +104,7 @@ def read_block(name: str, first_line: str, content: str, line: int) -> Reading |
 
 def parse_block(token: Token) -> tuple[type[Block], Reading] | None:
     """A quote/stat/question fence as MyST reads it (None: no block, or no argument)."""
-    if token.type not in ("fence", "colon_fence"):
+    if token.type not in FENCES:
         return None  # (most tokens: told before anything else is asked of them)
     found = directive_of(token)
     if not found or found[0] not in BLOCKS:
@@ -350,19 +351,30 @@ def inline_line(issue: IssueFile, token: Token, needle: str, first_line: int = 1
     return line_of(token) + start
 
 
+#: the tokens of a fence, of which a block is one
+FENCES = ("fence", "colon_fence")
+
+
 def _walk(
-    tokens: list[Token], first_line: int, depth: int, parser: Parser | None
-) -> Iterator[tuple[Token, int]]:
-    """:func:`every_token`'s walk. (A function of the module, not one defined in
-    :func:`every_token`: a function that calls itself by its name from there holds itself
-    in a cycle, which kept every issue and its tokens until the cyclic garbage collector
-    came by, instead of freeing them as soon as the issue is checked.)"""
-    for token in tokens:
-        yield token, first_line
-        if depth < 3 and (block := parse_block(token)):  # (a block in a block, no deeper)
-            parsed = block[1]
-            start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
-            yield from _walk(parse_body("\n".join(parsed.body), parser), start, depth + 1, parser)
+    tokens: list[Token], first_line: int, depth: int, parser: Parser | None, walked: list
+) -> None:
+    """:func:`every_token`'s walk, into ``walked``: the tokens, each followed by those of
+    its block's body. (A function of the module, not one defined in :func:`every_token`:
+    a function that calls itself by its name from there holds itself in a cycle, which
+    kept every issue and its tokens until the cyclic garbage collector came by, instead
+    of freeing them as soon as the issue is checked.)"""
+    done = 0
+    for index, token in enumerate(tokens):
+        if token.type not in FENCES or depth >= 3:  # (a block in a block, no deeper)
+            continue
+        if not (block := parse_block(token)):
+            continue
+        walked.extend(zip(tokens[done : index + 1], repeat(first_line)))
+        done = index + 1
+        parsed = block[1]
+        start = first_line + (token.map[0] if token.map else 0) + 1 + parsed.body_offset
+        _walk(parse_body("\n".join(parsed.body), parser), start, depth + 1, parser, walked)
+    walked.extend(zip(tokens[done:], repeat(first_line)))
 
 
 def every_token(issue: IssueFile) -> list[tuple[Token, int]]:
@@ -371,16 +383,21 @@ def every_token(issue: IssueFile) -> list[tuple[Token, int]]:
     Walked once per issue, however many rules ask."""
     if issue.walked is None:
         body = [t for t in issue.tokens if t.type != "front_matter"]
-        issue.walked = list(_walk(body, 1, 0, issue.parser))
+        issue.walked = []
+        _walk(body, 1, 0, issue.parser, issue.walked)
     return issue.walked
 
 
 def issue_texts(issue: IssueFile) -> Iterator[Text]:
     """:func:`texts` of the whole body, from :func:`every_token`'s one walk."""
     walked = every_token(issue)
-    for index, (token, first) in enumerate(walked):
-        if token.type == "inline" and index and token.map:
-            yield Text(first + token.map[0], walked[index - 1][0].type, token)
+    return iter(
+        [
+            Text(first + token.map[0], walked[index - 1][0].type, token)
+            for index, (token, first) in enumerate(walked)
+            if token.type == "inline" and index and token.map
+        ]
+    )
 
 
 def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
@@ -393,6 +410,8 @@ def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
             elif child.type == "image":
                 url = str(child.attrs.get("src", ""))
                 yield (inline_line(issue, token, url, first), url, "image")
+        if token.type not in FENCES:
+            continue  # (most tokens: told before anything else is asked of them)
         found = directive_of(token)
         if found and found[0] in BLOCKS:
             for offset, text in enumerate(token.content.splitlines(), 1):

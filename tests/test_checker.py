@@ -1298,3 +1298,136 @@ def test_the_blocks_of_an_issue_are_read_at_once(pub) -> None:
                 assert read_at_once(BLOCKS[found[0]], found[1], token.content) is not None
                 blocks += 1
     assert blocks >= 3 * 62
+
+
+# -- a front matter's data, made at once where it is plain ----------------------------
+
+
+def _front_matter_data(source: str) -> str:
+    """``repr`` of the data (or the error) that frontmatter._compose gives, and of what
+    PyYAML's safe constructor gives, as the reader did before reading plain data itself."""
+    import sys
+
+    import yaml
+
+    from newsletter.schema import frontmatter
+
+    def constructed() -> object:
+        for loader_class in (frontmatter._FastLoader, frontmatter._Loader):
+            loader = loader_class(source)
+            try:
+                node = loader.get_single_node()
+                return loader.construct_document(node) if node is not None else None
+            except (yaml.YAMLError, ValueError, RecursionError):
+                if loader_class is frontmatter._Loader:
+                    raise
+            finally:
+                loader.dispose()
+        raise AssertionError
+
+    def shared(data: object, seen: dict) -> list:
+        """Where the same list or mapping is found again (an alias), in the order met."""
+        if not isinstance(data, list | dict):
+            return []
+        if id(data) in seen:
+            return [seen[id(data)]]
+        seen[id(data)] = len(seen)
+        items = data.values() if isinstance(data, dict) else data
+        return [again for item in items for again in shared(item, seen)]
+
+    found = []
+    for make in (lambda: frontmatter._compose(source)[1], constructed):
+        try:
+            data = make()
+        except Exception as error:  # (PyYAML raises others too: IndexError for "!!int")
+            found.append(f"{type(error).__name__}: {error}")
+            continue
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(20_000)  # (to write down data nested deep)
+        try:
+            found.append(f"{data!r} {shared(data, {})}")
+        finally:
+            sys.setrecursionlimit(limit)
+    return found
+
+
+FRONT_MATTERS = [
+    "title: A\nnumber: 2\ntopics:\n  - a\n  - b\ncorrections:\n  - date: 2026-01-30\n    text: t\n",
+    *(f"n: {n}\n" for n in ("0", "00", "07", "010", "0x1F", "-3", "+3", "1_000", "1:30", "0b11", "019")),
+    "number: 0\nn: 07\no: 010\nx: 0x1F\ns: -3\np: +3\nu: 1_000\nm: 1:30\nb: 0b11\nf: 1.5\ni: .inf\n",
+    "a: true\nb: null\nc: ~\nd:\ne: ''\nf: \"dq\"\ng: 'sq'\nh: 2026-02-30\ni: 2026-01-30 10:00:00\n",
+    "a: &x v\nb: *x\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "&k a: 1\n*k : 2\n",
+    "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
+    "= : v\n",
+    "!!str 1: a\n!!int '2': b\n",
+    "a: !!binary aGk=\nb: !!set {x}\nc: !!omap [{a: 1}]\n",
+    "a: !!python/name:os.system\n",
+    "? [a, b]\n: c\n",
+    "? {a: 1}\n: c\n",
+    "1: a\ntrue: b\nnull: c\n",
+    "a: 1\na: 2\nb: 3\n",
+    "a: |\n  block\n  text\nb: >-\n  folded\n  text\n",
+    "a: [" * 300 + "]" * 300 + "\n",
+    "a: " + "[" * 600 + "]" * 600 + "\n",
+    "a: " + "{a: " * 600 + "}" * 600 + "\n",
+    "a:\n" + "".join("  " * n + "- \n" for n in range(1, 12)),
+    "- a\n- b\n",
+    "just text\n",
+    "",
+    "a: [unclosed\n",
+    "a: b: c\n",
+    "\tx: 1\n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("source", FRONT_MATTERS)
+def test_a_front_matters_data_is_what_pyyamls_constructor_makes(source: str) -> None:
+    quick, pyyaml = _front_matter_data(source)
+    assert quick == pyyaml
+
+
+#: pieces of a front matter's lines
+YAML_PIECES = ["title", "number", "topics", "a", "b", "<<", "?", "&a", "*a", "!!str", "!!int",
+               "!!float", "!!map", "!!seq", "x", "1", "01", "-1", "1.5", "1_0", "2:3", "0o7", "true",
+               "null", "~", "'q'", '"d"', "[a, 1]", "{a: 1}", "|", ">", "2026-01-30", "é", "#"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "  ", "    ", "- ", "  - "]),
+            st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=3),
+            st.sampled_from([": ", ":", " ", ""]),
+            st.lists(st.sampled_from(YAML_PIECES), max_size=3),
+        ),
+        max_size=8,
+    )
+)
+def test_random_front_matters_data_is_what_pyyamls_constructor_makes(lines: list) -> None:
+    source = "".join(f"{indent}{' '.join(k)}{sep}{' '.join(v)}\n" for indent, k, sep, v in lines)
+    quick, pyyaml = _front_matter_data(source)
+    assert quick == pyyaml
+
+
+def test_the_front_matters_of_issues_are_read_as_plain_data() -> None:
+    import datetime as dt
+
+    import yaml
+
+    from benchmarks.generate import issue_text
+    from newsletter.schema import frontmatter
+
+    from .conftest import SEED
+
+    texts = [VALID, SEED.read_text(encoding="utf-8")]
+    texts += [
+        issue_text(n, dt.date(2020, 1, 3), ["energy", "trade", "a", "b"], 1) for n in range(30)
+    ]
+    for text in texts:
+        source = text.split("---\n")[1]
+        node = frontmatter._FastLoader(source).get_single_node()
+        assert isinstance(node, yaml.MappingNode)
+        assert frontmatter._plain_data(node, set(), 0) is not frontmatter._NOT_PLAIN

@@ -890,6 +890,55 @@ def test_random_addresses_are_read_as_markdown_it_does(
     assert quick == markdown_its
 
 
+def _splits(url: str) -> tuple:
+    """(type, scheme, netloc, path, query, fragment, hostname, port) of validators.split_url
+    and of what it answered before its quick split: urlsplit, or None where urlsplit or
+    the host or port it gives raise."""
+    from urllib.parse import urlsplit
+
+    from newsletter.schema import validators
+
+    def before() -> object:
+        try:
+            parts = urlsplit(url)
+            parts.hostname  # noqa: B018
+            parts.port  # noqa: B018
+        except ValueError:
+            return None
+        return parts
+
+    found = []
+    for parts in (validators.split_url.__wrapped__(url), before()):
+        try:
+            found.append(parts and (type(parts), *parts, parts.hostname, parts.port))
+        except ValueError as error:  # (split_url answers a host and port that can be read)
+            found.append(f"raises {error}")
+    return tuple(found)
+
+
+SPLIT_ADDRESSES = [
+    *ADDRESSES, "https://x.org/a#b?c", "https://x.org?a#b", "https://x.org#a?b", "https://x.org/?",
+    "https://x.org:8080/a", "https://u@x.org/", "https://X.ORG/A", "HTTPS://x.org/", "http://x",
+    "https:///a", "https://x.org/a b", "https://x.org/\ta", " https://x.org/", "https://x.org/\x7f",
+    "https://[::1]:8/", "https://x.org/a?b?c#d#e", "https://x.org/%20", "mailto:a@b.org", "ftp://x.org/",
+    "https://-/", "https://.", "https://x.org/ä", "https://x.org:/", "https://x.org:abc/",
+    "https://x.org:99999/", "https://x.org:80",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", SPLIT_ADDRESSES)
+def test_an_address_is_split_as_urlsplit_splits_it(url: str) -> None:
+    quick, urlsplits = _splits(url)
+    assert quick == urlsplits
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text("aZ09-._~/?#=&:@!$'()*+,;% \t", max_size=3)))
+def test_random_addresses_are_split_as_urlsplit_splits_them(pieces: list[str]) -> None:
+    quick, urlsplits = _splits("".join(pieces))
+    assert quick == urlsplits
+
+
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
     path = archive / "issues" / "2026" / "2026-01-30.md"
     path.write_text(edit("A brief of the week.", "[[FILL: the news briefs]]"))

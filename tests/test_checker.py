@@ -741,6 +741,52 @@ def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block_here(
     assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
 
 
+#: one line each, read at once or not by the checker's parser
+PARAGRAPHS = [
+    "Words.", "The joint data of the Federal Reserve in 2012.", "“Quoted,” she said.",
+    '"The pragmatic markets comes amid new drought."', "‘Single’ and 'plain' quotes.",
+    "«Guillemets» and „low quotes“.", "Émile, 中文, Ωmega.", "Words  ", "Words\u00a0", "Words\t",
+    "Words with a [link](https://x.org).", "A <b>tag</b>.", "A {sub}`role`.", "An &amp; entity.",
+    "A \\* escape.", "See https://x.org now.", "See www.x.org.", "Two\nlines.", "A\rline.",
+    "A\x00NUL.", "", " Words.", "    Code.", "\tTabbed.", "# Heading", "- item", "* item",
+    "+ item", "1. item", "1) item", "> quote", "---", "***", "___", "```", "~~~", ":::{quote}",
+    "%comment", "+++", "(target)=", "[a]: https://x.org", "[^1]: note", "<div>", "| a | b |",
+    "Words ending with two spaces  ", "Setext\n===", "a|b", "_emphasis_", "*emphasis*",
+    "`code`", "Trailing\\", "Ünïcödé.", "1980 was a year.", "'", "“",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", PARAGRAPHS)
+def test_a_plain_paragraph_read_at_once_is_read_as_the_parser_reads_it(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    quick = tokens.one_plain_paragraph(text)
+    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+
+
+def test_plain_paragraphs_are_read_at_once() -> None:
+    from newsletter.schema.rules import tokens
+
+    answered = [text for text in PARAGRAPHS if tokens.one_plain_paragraph(text) is not None]
+    assert answered == [
+        *PARAGRAPHS[:10],
+        "Words ending with two spaces  ",
+        "a|b",
+        "Ünïcödé.",
+        "'",
+        "“",
+    ]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text("aZé “\"'‘«„-*+#>|:`~%(=[<&{\\_ \t\n\r\x00\u00a01.)", max_size=12))
+def test_random_lines_read_at_once_are_read_as_the_parser_reads_them(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    quick = tokens.one_plain_paragraph(text)
+    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+
+
 def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
     from newsletter.schema.rules import tokens
 

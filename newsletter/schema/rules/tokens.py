@@ -425,21 +425,39 @@ def every_token(issue: IssueFile) -> list[tuple[Token, int]]:
     return issue.walked
 
 
+def marked_tokens(issue: IssueFile) -> list[tuple[Token, int]]:
+    """Those of :func:`every_token` in which a rule may find markup: a fence (a directive),
+    raw HTML, or a token whose inline children were read (a link, an image, a role, raw
+    HTML inline: :func:`children_read`); a few of each issue's, picked once for the rules
+    that look for these (each passed over every token before)."""
+    if issue.marked is None:
+        issue.marked = [
+            (token, first)
+            for token, first in every_token(issue)
+            if token.children or token.type in FENCES or token.type == "html_block"
+        ]
+    return issue.marked
+
+
 def issue_texts(issue: IssueFile) -> Iterator[Text]:
-    """:func:`texts` of the whole body, from :func:`every_token`'s one walk."""
-    walked = every_token(issue)
-    return iter(
-        [
+    """:func:`texts` of the whole body, from :func:`every_token`'s one walk (made once,
+    however many rules ask)."""
+    if issue.texts is None:
+        walked = every_token(issue)
+        issue.texts = [
             Text(first + token.map[0], walked[index - 1][0].type, token)
             for index, (token, first) in enumerate(walked)
             if token.type == "inline" and index and token.map
         ]
-    )
+    return iter(issue.texts)
+
+
+_ADDRESS_OPTION = re.compile(r"^\s*:(source|submit):\s*(\S+)")
 
 
 def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
     """``(line, url, kind)`` of every link, image and block ``:source:``/``:submit:``."""
-    for token, first in every_token(issue):
+    for token, first in marked_tokens(issue):
         for child in token.children or ():
             if child.type == "link_open":
                 url = str(child.attrs.get("href", ""))
@@ -452,7 +470,7 @@ def links(issue: IssueFile) -> Iterator[tuple[int, str, str]]:
         found = directive_of(token)
         if found and found[0] in BLOCKS:
             for offset, text in enumerate(token.content.splitlines(), 1):
-                match = re.match(r"^\s*:(source|submit):\s*(\S+)", text)
+                match = _ADDRESS_OPTION.match(text)
                 if match:
                     url = match[2]
                     if match[1] == "submit" and validators.is_email(url):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsletter import processes
 
-from .conftest import VALID, edit, findings, run_cli
+from .conftest import VALID, edit, findings, run_cli, run_python
 
 
 def test_a_valid_issue_has_no_findings() -> None:
@@ -704,7 +704,8 @@ BLOCK_LINES = [
     "% a comment", "+++", "+ + +", "+ item", "(target)=", "> a quote", ">quote", "    code",
     "\tcode", "  - item", "-     code", "1. item", "1)  item", "```", ":::{quote}", ":::", "text",
     "", "", "---", "***", "a ) = b", "## Heading", "Heading", "===", "[a]: https://x.org",
-    "- [a](https://x.org)", "summary: >-",
+    "- [a](https://x.org)", "summary: >-", "~~~", "````", "~~~ python", "[a]:", "[x]: <y>",
+    "[label", "continued]: https://x.org", "[a]: https://x.org 'title'", "[a]", ": x",
 ]  # fmt: skip
 
 
@@ -722,6 +723,70 @@ def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
     assert tokens.checker_parser().parse(text) == every_rule.parse(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a]:\nhttps://x.org\n\n[a]\n",
+        "[a\nb]:\nhttps://x.org 'title'\n\n[a b]\n",
+        "> [a]:https://x.org\n\n[a]\n",
+        "~~~\ncode\n~~~\n",
+        "- ````\n  x\n  ````\n",
+        "text\n~~~~\n",
+        "(target)=\n+++\n% comment\n",
+    ],
+)
+def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block_here(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
+#: one line each, read at once or not by the checker's parser
+PARAGRAPHS = [
+    "Words.", "The joint data of the Federal Reserve in 2012.", "“Quoted,” she said.",
+    '"The pragmatic markets comes amid new drought."', "‘Single’ and 'plain' quotes.",
+    "«Guillemets» and „low quotes“.", "Émile, 中文, Ωmega.", "Words  ", "Words\u00a0", "Words\t",
+    "Words with a [link](https://x.org).", "A <b>tag</b>.", "A {sub}`role`.", "An &amp; entity.",
+    "A \\* escape.", "See https://x.org now.", "See www.x.org.", "Two\nlines.", "A\rline.",
+    "A\x00NUL.", "", " Words.", "    Code.", "\tTabbed.", "# Heading", "- item", "* item",
+    "+ item", "1. item", "1) item", "> quote", "---", "***", "___", "```", "~~~", ":::{quote}",
+    "%comment", "+++", "(target)=", "[a]: https://x.org", "[^1]: note", "<div>", "| a | b |",
+    "Words ending with two spaces  ", "Setext\n===", "a|b", "_emphasis_", "*emphasis*",
+    "`code`", "Trailing\\", "Ünïcödé.", "1980 was a year.", "'", "“",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", PARAGRAPHS)
+def test_a_plain_paragraph_read_at_once_is_read_as_the_parser_reads_it(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    quick = tokens.one_plain_paragraph(text)
+    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+
+
+def test_plain_paragraphs_are_read_at_once() -> None:
+    from newsletter.schema.rules import tokens
+
+    answered = [text for text in PARAGRAPHS if tokens.one_plain_paragraph(text) is not None]
+    assert answered == [
+        *PARAGRAPHS[:10],
+        "Words ending with two spaces  ",
+        "a|b",
+        "Ünïcödé.",
+        "'",
+        "“",
+    ]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text("aZé “\"'‘«„-*+#>|:`~%(=[<&{\\_ \t\n\r\x00\u00a01.)", max_size=12))
+def test_random_lines_read_at_once_are_read_as_the_parser_reads_them(text: str) -> None:
+    from newsletter.schema.rules import tokens
+
+    quick = tokens.one_plain_paragraph(text)
+    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+
+
 def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
     from newsletter.schema.rules import tokens
 
@@ -733,8 +798,56 @@ def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
         for rule, marks in tokens._BLOCK_RULE_MARKS.items()
         if not any(m in text for m in marks)
     }
-    assert {"table", "html_block", "code"} <= left_out
+    assert {"table", "html_block", "code", "fence", "reference"} <= left_out
     assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\r\r\nb", "a\x00b\n", "\r", "\x00", "", "é\u2028\n"],
+)
+def test_the_checker_normalizes_a_text_as_markdown_it_does(text: str) -> None:
+    """markdown-it's "normalize" (line endings, NUL) is left out where there is nothing to
+    normalize: the text is the same."""
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.normalize import normalize
+
+    from newsletter.schema import markup
+    from newsletter.schema.rules import tokens
+
+    states = [StateCore(text, markup.markdown_parser(), {}) for _ in range(2)]
+    normalize(states[0])
+    tokens._normalize_where_needed(states[1])
+    assert states[1].src == states[0].src
+
+
+def test_the_checkers_block_rules_read_as_markdown_its_and_say_nothing(caplog) -> None:
+    """The checker's parser runs copies of markdown-it's block rules whose logger says
+    nothing; markdown-it's own rules, and every other parser, still log."""
+    import dataclasses
+    import logging
+
+    from newsletter.schema import markup
+    from newsletter.schema.rules import tokens
+
+    from .conftest import SEED
+
+    text = (
+        SEED.read_text(encoding="utf-8") + "\n> a quote\n\n```\ncode\n```\n\n[a]: https://x.org\n"
+    )
+    every_rule = tokens._parser_without(frozenset())
+    with caplog.at_level(logging.DEBUG, logger="markdown_it"):
+        expected = markup.new_markdown_parser().parse(text)
+        logged = len(caplog.records)
+        got = every_rule.parse(text)
+    assert logged > 100 and len(caplog.records) == logged
+    # (the checker leaves unparsed the inline tokens where no rule finds anything)
+    assert [dataclasses.replace(t, children=None) for t in got] == [
+        dataclasses.replace(t, children=None) for t in expected
+    ]
+    assert [t.children for t in got if t.children] == [
+        t.children for t in expected if t.children and tokens.children_read(t.content)
+    ]
 
 
 #: addresses whose normalization is easy to misjudge
@@ -773,6 +886,103 @@ def test_plain_addresses_are_told_at_once() -> None:
     from newsletter.schema.rules import tokens
 
     assert tokens._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
+
+
+#: the text after a link's "(": where its address is easy to misread
+DESTINATIONS = [
+    "https://x.org/a) b", "https://x.org/a(b)c) d", "https://x.org/a(b c)", "<https://x.org/a b>) c",
+    "<a<b>)", "<a", "a\\)b) c", "a\\ b)", "a\\", ") x", " x)", "", "a\tb)", "a\nb)", "a\x7fb)",
+    "a\x00b)", "é€)", "a&amp;b)", "a\\(b)", "(((a)))", "(" * 40 + ")" * 40, "a 'title')",
+]  # fmt: skip
+
+
+def _destinations(text: str, pos: int, maximum: int) -> tuple:
+    from markdown_it.helpers import parseLinkDestination
+
+    from newsletter.schema.rules import tokens
+
+    return tuple(
+        (found.ok, found.pos, found.str)
+        for found in (
+            tokens.parse_link_destination(text, pos, maximum),
+            parseLinkDestination(text, pos, maximum),
+        )
+    )
+
+
+@pytest.mark.parametrize("text", DESTINATIONS)
+def test_the_checker_reads_a_links_address_as_markdown_it_does(text: str) -> None:
+    for pos, maximum in (
+        (0, len(text)),
+        (0, len(text) // 2),
+        (1, len(text)),
+        (len(text), len(text)),
+    ):
+        quick, markdown_its = _destinations(text, pos, maximum)
+        assert quick == markdown_its
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(URL_PIECES) | st.text("ab()\\<> \t\n\x00\x7f&;#", max_size=3)),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_random_addresses_are_read_as_markdown_it_does(
+    pieces: list[str], pos: int, cut: int
+) -> None:
+    text = "".join(pieces) + ") rest"
+    quick, markdown_its = _destinations(text, min(pos, len(text)), len(text) - cut)
+    assert quick == markdown_its
+
+
+def _splits(url: str) -> tuple:
+    """(type, scheme, netloc, path, query, fragment, hostname, port) of validators.split_url
+    and of what it answered before its quick split: urlsplit, or None where urlsplit or
+    the host or port it gives raise."""
+    from urllib.parse import urlsplit
+
+    from newsletter.schema import validators
+
+    def before() -> object:
+        try:
+            parts = urlsplit(url)
+            parts.hostname  # noqa: B018
+            parts.port  # noqa: B018
+        except ValueError:
+            return None
+        return parts
+
+    found = []
+    for parts in (validators.split_url.__wrapped__(url), before()):
+        try:
+            found.append(parts and (type(parts), *parts, parts.hostname, parts.port))
+        except ValueError as error:  # (split_url answers a host and port that can be read)
+            found.append(f"raises {error}")
+    return tuple(found)
+
+
+SPLIT_ADDRESSES = [
+    *ADDRESSES, "https://x.org/a#b?c", "https://x.org?a#b", "https://x.org#a?b", "https://x.org/?",
+    "https://x.org:8080/a", "https://u@x.org/", "https://X.ORG/A", "HTTPS://x.org/", "http://x",
+    "https:///a", "https://x.org/a b", "https://x.org/\ta", " https://x.org/", "https://x.org/\x7f",
+    "https://[::1]:8/", "https://x.org/a?b?c#d#e", "https://x.org/%20", "mailto:a@b.org", "ftp://x.org/",
+    "https://-/", "https://.", "https://x.org/ä", "https://x.org:/", "https://x.org:abc/",
+    "https://x.org:99999/", "https://x.org:80",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", SPLIT_ADDRESSES)
+def test_an_address_is_split_as_urlsplit_splits_it(url: str) -> None:
+    quick, urlsplits = _splits(url)
+    assert quick == urlsplits
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text("aZ09-._~/?#=&:@!$'()*+,;% \t", max_size=3)))
+def test_random_addresses_are_split_as_urlsplit_splits_them(pieces: list[str]) -> None:
+    quick, urlsplits = _splits("".join(pieces))
+    assert quick == urlsplits
 
 
 def test_placeholders_are_shown_but_do_not_fail(archive) -> None:
@@ -971,7 +1181,8 @@ def test_other_files_with_other_line_endings_are_read_alike(archive, newline: st
 
 
 def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> None:
-    """A check does not import urllib.request (docutils' misc directives import it for an
+    """A check that reads a block with MyST's directive parser does not import
+    urllib.request (docutils' misc directives, which the parser imports, import it for an
     include of a URL, which no issue may use): their ``urlopen`` imports it when called,
     and whatever imports it afterwards gets the real module."""
     import subprocess
@@ -984,7 +1195,9 @@ def test_the_checker_imports_no_urllib_request_and_leaves_it_whole(tmp_path) -> 
     program = f"""
 import sys
 import newsletter.check.cli
-from newsletter.schema.rules import tokens
+from newsletter.schema import block_reading
+from newsletter.schema.blockspec import BLOCKS
+print(block_reading.read_by_myst(BLOCKS["stat"], "", ":source: 'x'", 1))
 print(sorted({{"urllib.request", "http.client", "ssl"}} & set(sys.modules)))
 import docutils.parsers.rst.directives.misc as misc
 print(misc.urlopen({page.as_uri()!r}).read().decode())
@@ -994,4 +1207,322 @@ print(sys.modules["urllib.request"] is urllib.request, hasattr(urllib.request, "
     done = subprocess.run(
         [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert done.stdout.splitlines() == ["[]", "read through the stand-in", "True True"]
+    assert done.stdout.splitlines() == [
+        "1 argument(s) required, 0 supplied",
+        "[]",
+        "read through the stand-in",
+        "True True",
+    ]
+
+
+def test_a_check_of_plain_blocks_imports_no_rest_parser(archive) -> None:
+    """The checker reads plain blocks without MyST's directive parser, which imports
+    docutils' reST parser and its directives and roles (a tenth of what a check imported):
+    it is imported for a block that needs it (:mod:`newsletter.schema.block_reading`)."""
+    program = """
+import sys
+from newsletter.check import cli
+code = cli.main(["check"])
+print(code, sorted(m for m in sys.modules if m.startswith(("docutils.parsers", "myst_parser.parsers.d"))))
+"""
+    done = run_python("-c", program, cwd=archive, env={"PATH": "/usr/bin:/bin"}, own_process=True)
+    assert done.stdout.splitlines() == ["0 []"], done.stderr
+    (archive / "issues" / "2026" / "2026-01-30.md").write_text(
+        edit(":attribution: Someone, somewhere", ":attribution: 'Someone, somewhere'")
+    )
+    done = run_python("-c", program, cwd=archive, env={"PATH": "/usr/bin:/bin"}, own_process=True)
+    assert "'myst_parser.parsers.directives'" in done.stdout, done.stderr
+
+
+def test_a_checked_issue_is_freed_without_the_cyclic_collector(tmp_path, pub) -> None:
+    """``python -m newsletter`` runs without the cyclic garbage collector: an issue and
+    its tokens are freed as soon as the checker is done with them, held in no cycle (a
+    check of 520 issues held them all till the collector came by)."""
+    import gc
+    import weakref
+
+    from newsletter.check import checker
+
+    path = tmp_path / "issues" / "2026" / "2026-01-30.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(VALID, encoding="utf-8")
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        issue = checker.check_file(path, tmp_path, pub)
+        assert issue.walked and not issue.problems  # (every rule read it)
+        held = [weakref.ref(issue), weakref.ref(issue.meta)]
+        del issue
+        assert [ref() for ref in held] == [None, None]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# -- a block read at once, as MyST's directive parser reads it ----------------------
+
+#: blocks as written (first line, content) that a quote reads at once (a stat needs its
+#: figure on the first line)
+PLAIN_BLOCKS = [
+    ("", ":attribution: Someone, somewhere\n:source: https://example.org/a\nThe words.\n"),
+    ("", ":attribution:   spaced   out   \n:source:    https://example.org/s   \nWords.\n"),
+    ("", ":attribution:\nWords.\n"),
+    ("", ":attribution:    \n:source: https://example.org/e\n"),
+    ("", ":attribution: Name: Role, [x] {y} & *z* !t %u @v `w` |p >g -h ?i\nWords.\n"),
+    ("", ":attribution: José Ñ — ‘x’ “y” 中文\u00a0nbsp\u3000x\nWords.\n"),
+    ("", ":attribution: \u3000A\u00a0\n:source: https://example.org/s\x1f\nWords.\n"),
+    ("", ":source: https://example.org/a\n:source: https://example.org/b\nWords.\n"),
+    ("", ":attribution: A\n\n\nWords.\n\n"),
+    ("", "  :attribution: Indented\n   :source: https://example.org/i\nWords.\n"),
+    ("", ":as-of: 2020-01-01\n:a_b.c: x\n:-dash: y\n:1: z\nWords.\n"),
+    ("", ":attribution: A\n::::{stat} 1\n::::\n"),
+    ("", ":attribution: A\n   continued\n"),
+    ("", "Words only.\n"),
+    ("", "\n\nWords after blank lines.\n"),
+    ("", ""),
+    ("On the first line", "Words.\n"),
+    ("On the first line", ":attribution: A\n"),
+    ("On the first line", ":attribution: A\n\n"),
+    ("", ":source: https://example.org/s\nWhat.\n"),
+    ("", ":attribution: A\r:source: https://example.org/cr\n"),
+    ("", ":attribution: A\x0b:source: https://example.org/vt\x0cX\n"),
+    ("", ":attribution: A\u2028B\u2029C\x85D\n"),
+    ("", ":attribution: A\r\n:source: https://example.org/crlf\r\nWords.\r\n"),
+]  # fmt: skip
+#: blocks that a quote leaves to MyST's directive parser: it warns about them or refuses
+#: them, or reads their options as YAML does
+OTHER_BLOCKS = [
+    ("On the first line", ":attribution: A\nWords.\n"),
+    ("$437.2 billion", ":source: https://example.org/s\n:as-of: 2019-12-07\nWhat it measures.\n"),
+    ("  3   words  here ", ":source: https://example.org/s\nWhat.\n"),
+    ("", ":attribution: A\n:not an option\n"),
+    ("", ":attribution: a #comment\n:source: https://example.org/c#frag\n"),
+    ("", ":attribution: a#b\n"),
+    ("", ':attribution: "quoted \\u00e9"\n:source: \'https://example.org/sq\'\n'),
+    ("", ":attribution: >\n:source: https://example.org/f\n"),
+    ("", ":attribution: |\n   line one\n:source: https://example.org/l\n"),
+    ("", ":attribution:Name\n"),
+    ("", ":attribution:\tTab\n"),
+    ("", ":attribution: Tab\there\n"),
+    ("", ":attribution: A\n:   continued\n"),
+    ("", ":\n:attribution: A\n"),
+    ("", ": x\n"),
+    ("", ":a:b: c\n"),
+    ("", "::x: y\n"),
+    ("", ":attribution: \ufeffA\n"),
+    ("", ":attribution: A\x00B\n"),
+    ("", "\n:attribution: A\n"),
+    ("", " \n:attribution: A\n"),
+    ("", "---\nattribution: Y\nsource: https://example.org/y\n--- trailing text\n"),
+    ("", "---\nattribution: Y\n"),
+    ("", ":é: x\n"),
+    ("", ":source:\u2003https://example.org/s\n"),
+]  # fmt: skip
+
+
+def _readings(block: str, first_line: str, content: str) -> tuple:
+    from newsletter.schema import block_reading
+    from newsletter.schema.blockspec import BLOCKS
+
+    spec = BLOCKS[block]
+    return (
+        block_reading.read_at_once(spec, first_line, content),
+        block_reading.read_by_myst(spec, first_line, content, 7),
+    )
+
+
+@pytest.mark.parametrize("block", ["quote", "stat", "question"])
+@pytest.mark.parametrize(("first_line", "content"), PLAIN_BLOCKS + OTHER_BLOCKS)
+def test_a_block_read_at_once_is_read_as_myst_reads_it(
+    block: str, first_line: str, content: str
+) -> None:
+    at_once, by_myst = _readings(block, first_line, content)
+    assert at_once is None or at_once == by_myst
+
+
+def test_plain_blocks_are_read_at_once() -> None:
+    """The quick reading answers every plain block, and leaves every other to MyST."""
+    assert [_readings("quote", *text)[0] is not None for text in PLAIN_BLOCKS + OTHER_BLOCKS] == [
+        True
+    ] * len(PLAIN_BLOCKS) + [False] * len(OTHER_BLOCKS)
+    # a stat's figure is its first line: with it, the stat reads at once
+    assert all(_readings("stat", *text)[0] is not None for text in OTHER_BLOCKS[:3])
+
+
+#: pieces of a block's lines: options plain and not, bodies, blank and odd lines
+BLOCK_PIECES = [":attribution:", ":source:", ":submit:", ":as-of:", ":x-y.z:", ": ", ":", "::",
+                ":::", "---", " ", "  ", "\t", "#", "'", '"', "|", ">", "a", "Name, role",
+                "https://example.org/p?q=1", "é", "\u00a0", "\r", "\x85", "\ufeff", "\n", "\n",
+                "\n", "\n\n", "{x}", "`c`", "- item"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(["quote", "stat", "question"]),
+    st.sampled_from(["", "3", "$1.5 billion", " two  words ", "{x}"]),
+    st.lists(st.sampled_from(BLOCK_PIECES) | st.text(":#ab \t\n", max_size=3), max_size=14),
+)
+def test_random_blocks_read_at_once_are_read_as_myst_reads_them(
+    block: str, first_line: str, pieces: list[str]
+) -> None:
+    at_once, by_myst = _readings(block, first_line, "".join(pieces))
+    assert at_once is None or at_once == by_myst
+
+
+def test_the_blocks_of_an_issue_are_read_at_once(pub) -> None:
+    """The blocks of an issue as written (the seed's, the new issue's template's, the
+    benchmark's archive's) need no MyST directive parser."""
+    import datetime as dt
+
+    from benchmarks.generate import issue_text
+    from newsletter.schema import issuefile
+    from newsletter.schema.block_reading import read_at_once
+    from newsletter.schema.blockspec import BLOCKS
+    from newsletter.schema.rules.tokens import directive_of
+
+    from .conftest import ROOT, SEED
+
+    texts = [VALID, SEED.read_text(encoding="utf-8")]
+    texts.append((ROOT / "_templates" / "issue.md").read_text(encoding="utf-8"))
+    day = dt.date(2020, 1, 3)
+    texts += [issue_text(n, day, list(pub.topics), 1) for n in range(1, 60)]
+    blocks = 0
+    for text in texts:
+        for token in issuefile.parse_text("issues/2026/2026-01-30.md", text, pub).tokens:
+            if (found := directive_of(token)) and found[0] in BLOCKS:
+                assert read_at_once(BLOCKS[found[0]], found[1], token.content) is not None
+                blocks += 1
+    assert blocks >= 3 * 62
+
+
+# -- a front matter's data, made at once where it is plain ----------------------------
+
+
+def _front_matter_data(source: str) -> str:
+    """``repr`` of the data (or the error) that frontmatter._compose gives, and of what
+    PyYAML's safe constructor gives, as the reader did before reading plain data itself."""
+    import sys
+
+    import yaml
+
+    from newsletter.schema import frontmatter
+
+    def constructed() -> object:
+        for loader_class in (frontmatter._FastLoader, frontmatter._Loader):
+            loader = loader_class(source)
+            try:
+                node = loader.get_single_node()
+                return loader.construct_document(node) if node is not None else None
+            except (yaml.YAMLError, ValueError, RecursionError):
+                if loader_class is frontmatter._Loader:
+                    raise
+            finally:
+                loader.dispose()
+        raise AssertionError
+
+    def shared(data: object, seen: dict) -> list:
+        """Where the same list or mapping is found again (an alias), in the order met."""
+        if not isinstance(data, list | dict):
+            return []
+        if id(data) in seen:
+            return [seen[id(data)]]
+        seen[id(data)] = len(seen)
+        items = data.values() if isinstance(data, dict) else data
+        return [again for item in items for again in shared(item, seen)]
+
+    found = []
+    for make in (lambda: frontmatter._compose(source)[1], constructed):
+        try:
+            data = make()
+        except Exception as error:  # (PyYAML raises others too: IndexError for "!!int")
+            found.append(f"{type(error).__name__}: {error}")
+            continue
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(20_000)  # (to write down data nested deep)
+        try:
+            found.append(f"{data!r} {shared(data, {})}")
+        finally:
+            sys.setrecursionlimit(limit)
+    return found
+
+
+FRONT_MATTERS = [
+    "title: A\nnumber: 2\ntopics:\n  - a\n  - b\ncorrections:\n  - date: 2026-01-30\n    text: t\n",
+    *(f"n: {n}\n" for n in ("0", "00", "07", "010", "0x1F", "-3", "+3", "1_000", "1:30", "0b11", "019")),
+    "number: 0\nn: 07\no: 010\nx: 0x1F\ns: -3\np: +3\nu: 1_000\nm: 1:30\nb: 0b11\nf: 1.5\ni: .inf\n",
+    "a: true\nb: null\nc: ~\nd:\ne: ''\nf: \"dq\"\ng: 'sq'\nh: 2026-02-30\ni: 2026-01-30 10:00:00\n",
+    "a: &x v\nb: *x\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "&k a: 1\n*k : 2\n",
+    "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
+    "= : v\n",
+    "!!str 1: a\n!!int '2': b\n",
+    "a: !!binary aGk=\nb: !!set {x}\nc: !!omap [{a: 1}]\n",
+    "a: !!python/name:os.system\n",
+    "? [a, b]\n: c\n",
+    "? {a: 1}\n: c\n",
+    "1: a\ntrue: b\nnull: c\n",
+    "a: 1\na: 2\nb: 3\n",
+    "a: |\n  block\n  text\nb: >-\n  folded\n  text\n",
+    "a: [" * 300 + "]" * 300 + "\n",
+    "a: " + "[" * 600 + "]" * 600 + "\n",
+    "a: " + "{a: " * 600 + "}" * 600 + "\n",
+    "a:\n" + "".join("  " * n + "- \n" for n in range(1, 12)),
+    "- a\n- b\n",
+    "just text\n",
+    "",
+    "a: [unclosed\n",
+    "a: b: c\n",
+    "\tx: 1\n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("source", FRONT_MATTERS)
+def test_a_front_matters_data_is_what_pyyamls_constructor_makes(source: str) -> None:
+    quick, pyyaml = _front_matter_data(source)
+    assert quick == pyyaml
+
+
+#: pieces of a front matter's lines
+YAML_PIECES = ["title", "number", "topics", "a", "b", "<<", "?", "&a", "*a", "!!str", "!!int",
+               "!!float", "!!map", "!!seq", "x", "1", "01", "-1", "1.5", "1_0", "2:3", "0o7", "true",
+               "null", "~", "'q'", '"d"', "[a, 1]", "{a: 1}", "|", ">", "2026-01-30", "é", "#"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "  ", "    ", "- ", "  - "]),
+            st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=3),
+            st.sampled_from([": ", ":", " ", ""]),
+            st.lists(st.sampled_from(YAML_PIECES), max_size=3),
+        ),
+        max_size=8,
+    )
+)
+def test_random_front_matters_data_is_what_pyyamls_constructor_makes(lines: list) -> None:
+    source = "".join(f"{indent}{' '.join(k)}{sep}{' '.join(v)}\n" for indent, k, sep, v in lines)
+    quick, pyyaml = _front_matter_data(source)
+    assert quick == pyyaml
+
+
+def test_the_front_matters_of_issues_are_read_as_plain_data() -> None:
+    import datetime as dt
+
+    import yaml
+
+    from benchmarks.generate import issue_text
+    from newsletter.schema import frontmatter
+
+    from .conftest import SEED
+
+    texts = [VALID, SEED.read_text(encoding="utf-8")]
+    texts += [
+        issue_text(n, dt.date(2020, 1, 3), ["energy", "trade", "a", "b"], 1) for n in range(30)
+    ]
+    for text in texts:
+        source = text.split("---\n")[1]
+        node = frontmatter._FastLoader(source).get_single_node()
+        assert isinstance(node, yaml.MappingNode)
+        assert frontmatter._plain_data(node, set(), 0) is not frontmatter._NOT_PLAIN

@@ -20,11 +20,14 @@ from newsletter.schema.rules.numbers import Numbered, duplicate_numbers
 from newsletter.schema.rules.tokens import checker_parser
 
 
-def check_file(path: Path, root: Path, pub: Publication) -> IssueFile:
-    """Read and check one issue file; never raises."""
+def check_file(
+    path: Path, root: Path, pub: Publication, real: tuple[Path, Path] | None = None
+) -> IssueFile:
+    """Read and check one issue file; never raises. ``real``: ``(path.resolve(),
+    root.resolve())``, where they are known (:func:`newsletter.schema.files.read_bytes`)."""
     shown = files.display_path(path, root)
     unread = IssueFile(path=shown)
-    raw = files.read_bytes(path, root, unread.problem)
+    raw = files.read_bytes(path, root, unread.problem, real)
     if raw is None:
         return unread
     issue = issuefile.read(shown, raw, pub, checker_parser())
@@ -56,18 +59,22 @@ class Checked:
 
 
 #: a file to check whole (True), or another file of the archive, read for its front
-#: matter only (False): what :func:`read_all` does with each
-Job = tuple[bool, Path]
+#: matter only (False): what :func:`read_all` does with each; and the file's path resolved
+Job = tuple[bool, Path, Path]
 
 
-def read_all(jobs: list[Job], root: Path, pub: Publication) -> list[Checked]:
+def read_all(
+    jobs: list[Job], root: Path, pub: Publication, real_root: Path | None = None
+) -> list[Checked]:
     """Each file of ``jobs``, checked whole or read for its front matter only (whose
-    problems are left out: a file is reported only when it is checked)."""
+    problems are left out: a file is reported only when it is checked); ``real_root``:
+    ``root.resolve()``, where it is known."""
+    real_root = root.resolve() if real_root is None else real_root
     return [
-        Checked.of(check_file(path, root, pub))
+        Checked.of(check_file(path, root, pub, (real, real_root)))
         if whole
         else Checked(Checked.of(front_matter_of(path, root, pub)).numbered)
-        for whole, path in jobs
+        for whole, path, real in jobs
     ]
 
 
@@ -78,10 +85,13 @@ def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
     named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
     # numbers must be unique across the whole archive, not just the files named:
     # of the other files only the front matter is read
-    jobs: list[Job] = [(True, path) for path in named.values()]
-    jobs += [(False, path) for key, path in archive.items() if key not in named]
-    read = shared(lambda share: read_all(share, root, pub), jobs, processes_for(len(jobs)))
-    checked = [issue for issue, (whole, _) in zip(read, jobs, strict=True) if whole]
+    jobs: list[Job] = [(True, path, real) for real, path in named.items()]
+    jobs += [(False, path, real) for real, path in archive.items() if real not in named]
+    real_root = root.resolve()
+    read = shared(
+        lambda share: read_all(share, root, pub, real_root), jobs, processes_for(len(jobs))
+    )
+    checked = [issue for issue, (whole, *_) in zip(read, jobs, strict=True) if whole]
     problems = [p for issue in checked for p in issue.problems]
     shown = {issue.numbered.path for issue in checked}
     numbered = [issue.numbered for issue in read]

@@ -1,31 +1,30 @@
 """The three block directives of an issue: ``quote``, ``stat`` and ``question``.
 
-One base class holds what they share (option validation, the required body,
-the node they build); each block only says what is particular to it. The
-nodes subclass ``container`` so that every Sphinx builder without a visitor of
-its own (text, man, LaTeX, ...) falls back to rendering their children as
-plain blocks; the HTML builder gets semantic ``<figure>``/``<figcaption>``
-markup from the visitors at the end of this module.
+What each block is (its arguments, options and their checks, its body) is
+:mod:`newsletter.schema.blockspec`'s, which the checker reads without docutils; here
+each is made a docutils directive that builds its node. One base class holds what
+the directives share (the node they build, their helpers); each block only says
+what is particular to it. The nodes subclass ``container`` so that every Sphinx
+builder without a visitor of its own (text, man, LaTeX, ...) falls back to rendering
+their children as plain blocks; the HTML builder gets semantic
+``<figure>``/``<figcaption>`` markup from the visitors of the build.
 
-This module needs only docutils: the checker imports the directive classes to
-read a block with MyST's own parser, without Sphinx, and to check its options
-and body with the very functions the directives run (:meth:`BlockDirective.check_options`,
-:meth:`BlockDirective.usage_problems`), so the two say the same thing.
+This module needs only docutils: the directives check their options and body with
+the very functions the checker runs (:meth:`~newsletter.schema.blockspec.Block.check_options`,
+:meth:`~newsletter.schema.blockspec.Block.usage_problems`), so the two say the same thing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from newsletter.schema import dates, publication, validators
+from newsletter.schema import blockspec, dates, publication, validators
+from newsletter.schema.blockspec import Block, option_line
 
 # -- nodes ---------------------------------------------------------------------
 
@@ -50,119 +49,19 @@ class block_caption(nodes.container):
     """The caption of a block: ``<figcaption>`` in HTML."""
 
 
-# -- options -------------------------------------------------------------------
-
-
-def _as_written(value: str | None) -> str | None:
-    return value
-
-
-class _EveryOption(dict[str, Callable[[str | None], Any]]):
-    """An ``option_spec`` that lets every option through as written.
-
-    MyST and docutils would otherwise refuse an unknown option or a bad value with
-    messages of their own; a block checks its options itself
-    (:meth:`BlockDirective.check_options`), so that the checker and the build say the
-    same thing about them, under the same code.
-    """
-
-    def __missing__(self, name: str) -> Callable[[str | None], Any]:
-        return _as_written
-
-
-def option_line(text: str, name: str) -> int:
-    """The index of the line of ``text`` (a directive's lines, from its first) that gives
-    option ``name`` (``:name: value``, or ``name: value`` in a ``---`` block); 0 (the
-    directive's own line) when none does."""
-    pattern = re.compile(rf"^\s*(?::{re.escape(name)}:|{re.escape(name)}\s*:)")
-    for index, line in enumerate(text.splitlines()):
-        if pattern.match(line):
-            return index
-    return 0
-
-
 # -- directives ----------------------------------------------------------------
 
 
-class BlockDirective(Directive):
-    """What the three blocks share.
+class BlockDirective(Block, Directive):
+    """What the three directives share.
 
-    A block has a body (parsed as Markdown/reST and required), validated
-    options, and builds one ``node_class`` node carrying the ``ftw-block``
-    and ``ftw-<name>`` classes. Subclasses implement :meth:`fill`.
+    A block (:class:`~newsletter.schema.blockspec.Block`: a body, parsed as
+    Markdown/reST and required, and checked options) builds one ``node_class`` node
+    carrying the ``ftw-block`` and ``ftw-<name>`` classes. Subclasses implement
+    :meth:`fill`.
     """
 
-    name: ClassVar[str]
     node_class: ClassVar[type[block]]
-    has_content = True
-    final_argument_whitespace = True
-    #: each option's check: the value as written in, the value to use out (or ValueError)
-    option_checks: ClassVar[dict[str, Callable[[str | None], Any]]] = {}
-    #: options a published issue's block must have (a draft's is still to fill), with
-    #: what they mean
-    required_when_published: ClassVar[dict[str, str]] = {}
-    #: ``(token type, description)`` of the Markdown an author may write instead of
-    #: the block (a ``>`` blockquote for a quote), to say so when the block is missing
-    lookalike: ClassVar[tuple[str, str] | None] = None
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.option_spec = _EveryOption(dict.fromkeys(cls.option_checks, _as_written))
-
-    @classmethod
-    def meant(cls, name: str) -> str | None:
-        """The option a misspelt option name most likely means."""
-        close = difflib.get_close_matches(name, list(cls.option_checks), n=1)
-        return close[0] if close else None
-
-    @classmethod
-    def check_options(
-        cls, given: Mapping[str, str | None]
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        """The options' values to use, and ``(name, message)`` for each option that is
-        unknown or has a bad value (code D401).
-
-        Shared by :meth:`run` and the checker, so both say the same thing.
-        """
-        values: dict[str, Any] = {}
-        problems: list[tuple[str, str]] = []
-        for name, text in given.items():
-            check = cls.option_checks.get(name)
-            if check is None:
-                guess = f'; did you mean ":{meant}:"?' if (meant := cls.meant(name)) else ""
-                listed = ", ".join(cls.option_checks) or "none"
-                problems.append(
-                    (name, f'the "{cls.name}" block has no option ":{name}:"{guess} '
-                           f"(options: {listed})")
-                )  # fmt: skip
-                continue
-            try:
-                values[name] = check(text)
-            except (ValueError, TypeError) as error:
-                message = f'the "{cls.name}" block\'s ":{name}:" is not valid: {error}'
-                problems.append((name, message))
-        return values, problems
-
-    @classmethod
-    def usage_problems(cls, options: dict[str, Any], body: str) -> list[str]:
-        """What is wrong with a use of the block beyond its options' names and values.
-
-        Shared by :meth:`run` and the checker, so both say the same thing.
-        """
-        problems = []
-        if not body.strip():
-            problems.append(f'the "{cls.name}" block needs a body: {cls.body_description}')
-        # a misspelt option was reported with what it most likely means (D401)
-        meant = {cls.meant(name) for name in options if name not in cls.option_checks}
-        problems.extend(
-            f'the "{cls.name}" block needs a ":{name}:" option: {meaning}'
-            for name, meaning in cls.required_options.items()
-            if name not in options and name not in meant
-        )
-        return problems
-
-    #: options that must be given, with what they mean
-    required_options: ClassVar[dict[str, str]] = {}
 
     def run(self) -> list[nodes.Node]:
         values, bad_options = self.check_options(self.options)
@@ -179,8 +78,6 @@ class BlockDirective(Directive):
         self.add_name(node)
         self.fill(node)
         return [node]
-
-    body_description: ClassVar[str] = "its text"
 
     def report(self, line: int, code: str, message: str) -> None:
         """A warning at ``line``: docutils' own; the Sphinx build's directives say it as the
@@ -231,17 +128,10 @@ class BlockDirective(Directive):
         return self.publication().site.language
 
 
-class QuoteDirective(BlockDirective):
-    """The quote of the week: a quotation, optionally attributed and sourced."""
+class QuoteDirective(blockspec.Quote, BlockDirective):
+    """The quote of the week: the quoted words, then "— attribution (source)"."""
 
-    name = "quote"
     node_class = quote_block
-    body_description = "the quoted words"
-    lookalike = ("blockquote_open", "a '>' blockquote")
-    option_checks: ClassVar = {
-        "attribution": validators.nonempty_text,
-        "source": validators.http_url,
-    }
 
     def fill(self, node: block) -> None:
         node += nodes.block_quote("", *self.parse_body())
@@ -252,20 +142,10 @@ class QuoteDirective(BlockDirective):
             node += block_caption("", self.source_line("ftw-quote-attribution", source, before))
 
 
-class StatDirective(BlockDirective):
-    """The number of the week: a figure and what it measures."""
+class StatDirective(blockspec.Stat, BlockDirective):
+    """The number of the week: the figure, then what it measures and where it comes from."""
 
-    name = "stat"
     node_class = stat_block
-    required_arguments = 1
-    body_description = "what the figure measures"
-    option_checks: ClassVar = {
-        "source": validators.http_url,
-        "as-of": validators.iso_date,
-    }
-    required_when_published: ClassVar = {
-        "source": "the address the figure comes from (:source: https://...)",
-    }
 
     def fill(self, node: block) -> None:
         figure = nodes.paragraph(classes=["ftw-stat-figure"])
@@ -281,16 +161,10 @@ class StatDirective(BlockDirective):
         node += caption
 
 
-class QuestionDirective(BlockDirective):
-    """The question of the week, with the invitation to answer it."""
+class QuestionDirective(blockspec.Question, BlockDirective):
+    """The question of the week, between the invitation and where to answer it."""
 
-    name = "question"
     node_class = question_block
-    body_description = "the question put to readers"
-    option_checks: ClassVar = {"submit": validators.submit_address}
-    required_options: ClassVar = {
-        "submit": "the email address or https URL where readers answer",
-    }
 
     def fill(self, node: block) -> None:
         pub = self.publication()
@@ -308,6 +182,8 @@ class QuestionDirective(BlockDirective):
         )
 
 
+#: the directives, by name (:data:`newsletter.schema.blockspec.BLOCKS`'s, each made one)
 BLOCK_DIRECTIVES: dict[str, type[BlockDirective]] = {
     cls.name: cls for cls in (QuoteDirective, StatDirective, QuestionDirective)
 }
+assert BLOCK_DIRECTIVES.keys() == blockspec.BLOCKS.keys()

@@ -77,14 +77,19 @@ def display_path(path: Path, root: Path) -> str:
             return path.as_posix()
 
 
-def read_bytes(path: Path, root: Path, report: Report) -> bytes | None:
+def read_bytes(
+    path: Path, root: Path, report: Report, real: tuple[Path, Path] | None = None
+) -> bytes | None:
     """The bytes of an issue file, or None with its problem (F100, F108).
 
     An issue is a regular file inside the repository: a symbolic link (which git
     stores as such, pointing anywhere) is not followed, nor is a path that leads
-    out of the repository through a linked folder.
+    out of the repository through a linked folder. ``real``: ``(path.resolve(),
+    root.resolve())``, where the caller has them already (resolving each file's path
+    again, folder by folder, took 40 ms of a check of 520 issues).
     """
-    inside = path.resolve().is_relative_to(root.resolve())
+    real_path, real_root = real if real is not None else (path.resolve(), root.resolve())
+    inside = real_path.is_relative_to(real_root)
     if path.is_symlink() or not inside:
         where = "a symbolic link" if path.is_symlink() else "outside the repository"
         report(

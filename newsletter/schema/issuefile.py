@@ -45,8 +45,13 @@ class IssueFile:
     #: (:func:`newsletter.schema.rules.tokens.body_sections`)
     body_sections: Any = field(default=None, repr=False, compare=False)
     #: every block token of the body and of its blocks' bodies, with their first lines
-    #: (:func:`newsletter.schema.rules.tokens.every_token`)
+    #: (:func:`newsletter.schema.rules.tokens.every_token`), and those of them in which a
+    #: rule may find markup (:func:`newsletter.schema.rules.tokens.marked_tokens`)
     walked: Any = field(default=None, repr=False, compare=False)
+    marked: Any = field(default=None, repr=False, compare=False)
+    #: every paragraph and heading of the body and of its blocks' bodies
+    #: (:func:`newsletter.schema.rules.tokens.issue_texts`)
+    texts: Any = field(default=None, repr=False, compare=False)
     #: the parser that read the body, which reads the bodies of its blocks too (None:
     #: :func:`newsletter.schema.markup.markdown_parser`; the checker's reads as it does,
     #: :func:`newsletter.schema.rules.tokens.checker_parser`)

@@ -13,14 +13,16 @@ from collections.abc import Iterator
 from newsletter.schema import allowed
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
-from newsletter.schema.rules.tokens import Finding, every_token, inline_line, line_of
+from newsletter.schema.rules.tokens import FENCES, Finding, inline_line, line_of, marked_tokens
 
 _EVENT_HANDLER = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
 
 
 def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """Issues are Markdown: raw HTML reaches web pages and inboxes unchecked."""
-    for token, first in every_token(issue):
+    for token, first in marked_tokens(issue):
+        if token.type != "html_block" and not token.children:
+            continue  # (no HTML: told before anything else is asked of a token)
         pieces = [(token, token.content)] if token.type == "html_block" else []
         pieces += [(token, c.content) for c in token.children or () if c.type == "html_inline"]
         for block, html in pieces:
@@ -41,7 +43,9 @@ def no_raw_html(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
 
 def only_what_an_issue_may_use(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """Directives and roles outside the allowlist of :mod:`newsletter.schema.allowed`."""
-    for token, first in every_token(issue):
+    for token, first in marked_tokens(issue):
+        if token.type not in FENCES and not token.children:
+            continue  # (neither a directive nor a role: told before anything else is asked)
         for block, role, message in allowed.refusals([token]):
             if role is None:
                 yield (line_of(block) + first - 1, "H604", message)

@@ -1,33 +1,33 @@
 """The rules of the quote, stat and question blocks, read as the build reads them.
 
-Each block is read with MyST's own directive parser and checked with the very
-functions the directives run in the build (:mod:`newsletter.schema.blocks`), so the
-checker and the build say the same thing about a block.
+Each block is read as MyST's own directive parser reads it
+(:mod:`newsletter.schema.block_reading`) and checked with the very functions the
+directives run in the build (:mod:`newsletter.schema.blockspec`), so the checker and the
+build say the same thing about a block.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from myst_parser.parsers.directives import MarkupError
-
-from newsletter.schema.blocks import BLOCK_DIRECTIVES, option_line
+from newsletter.schema.block_reading import Unreadable
+from newsletter.schema.blockspec import BLOCKS, option_line
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
 from newsletter.schema.rules.tokens import Finding, directive_of, line_of, parse_block, read_block
 
 
 def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
-    """Validate each quote/stat/question with MyST's own directive parser."""
+    """Validate each quote/stat/question as MyST's own directive parser reads it."""
     for token in issue.tokens:
         found = directive_of(token)
-        if not found or found[0] not in BLOCK_DIRECTIVES:
+        if not found or found[0] not in BLOCKS:
             continue
         name, first_line = found
-        directive = BLOCK_DIRECTIVES[name]
+        directive = BLOCKS[name]
         line = line_of(token)
         parsed = read_block(name, first_line, token.content, line)
-        if isinstance(parsed, MarkupError):
+        if isinstance(parsed, Unreadable):
             yield (line, "D403", f'the "{name}" block: {parsed}')
             continue
         for warning in parsed.warnings:  # (the options block itself is malformed)

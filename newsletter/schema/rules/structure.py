@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from newsletter.schema.blocks import BLOCK_DIRECTIVES
+from newsletter.schema.blockspec import BLOCKS
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
 from newsletter.schema.rules.tokens import (
@@ -172,7 +172,7 @@ def sections_hold_what_they_must(issue: IssueFile, pub: Publication) -> Iterator
         for thing, count in rules.get(section.title, ()):
             found = section.count(thing)
             if not count.accepts(found):
-                noun = "block" if thing in BLOCK_DIRECTIVES else ""
+                noun = "block" if thing in BLOCKS else ""
                 what = f"{thing} {noun}".strip()
                 message = (
                     f'section "{section.title}" must hold {count.describe(what)}, found {found}'
@@ -182,7 +182,7 @@ def sections_hold_what_they_must(issue: IssueFile, pub: Publication) -> Iterator
 
 def _lookalike(section: BodySection, thing: str, too_few: bool) -> Finding | None:
     """S307 at the Markdown written where a block belongs (a '>' blockquote for a quote)."""
-    directive = BLOCK_DIRECTIVES.get(thing)
+    directive = BLOCKS.get(thing)
     if not too_few or directive is None or directive.lookalike is None:
         return None
     token_type, description = directive.lookalike

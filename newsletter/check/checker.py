@@ -17,7 +17,7 @@ from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.problems import Problem
 from newsletter.schema.publication import Publication
 from newsletter.schema.rules.numbers import Numbered, duplicate_numbers
-from newsletter.schema.rules.tokens import checker_parser
+from newsletter.schema.rules.parsing import checker_parser
 
 
 def check_file(

@@ -1546,3 +1546,47 @@ def test_the_front_matters_of_issues_are_read_as_plain_data() -> None:
         node = frontmatter._FastLoader(source).get_single_node()
         assert isinstance(node, yaml.MappingNode)
         assert frontmatter._plain_data(node, set(), 0) is not frontmatter._NOT_PLAIN
+
+
+def _displayed(path: str, root: str) -> tuple[str, str]:
+    """files.display_path, and what it said before telling a path under the root by its
+    text (Path.relative_to, then the resolved paths, then the path as given)."""
+    import os
+    from pathlib import Path
+
+    from newsletter.schema import files
+
+    def before(path: Path, root: Path) -> str:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            try:
+                return path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                return path.as_posix()
+
+    return files.display_path(Path(path), Path(root)), before(Path(path), Path(root))
+
+
+@pytest.mark.parametrize(
+    ("path", "root"),
+    [
+        ("issues/2026/a.md", "."), ("issues/2026/a.md", ""), ("/r/issues/a.md", "/r"),
+        ("/r/issues/a.md", "/r/"), ("/r/issues/a.md", "/"), ("/r", "/r"), ("/rx/a.md", "/r"),
+        ("/r/./issues//a.md", "/r"), ("/r/x/../issues/a.md", "/r"), ("//r/a.md", "//r"),
+        ("../a.md", "."), ("/elsewhere/a.md", "."), ("issues/../../a.md", "issues"),
+    ],
+)  # fmt: skip
+def test_a_path_is_displayed_as_before(path: str, root: str) -> None:
+    shown, before = _displayed(path, root)
+    assert shown == before
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "/", "r", "r2", "issues", ".", "..", "a.md", "//"]), max_size=6),
+    st.lists(st.sampled_from(["", "/", "r", "issues", ".", ".."]), max_size=3),
+)
+def test_random_paths_are_displayed_as_before(path: list[str], root: list[str]) -> None:
+    shown, before = _displayed("/".join(path) or ".", "/".join(root) or ".")
+    assert shown == before

@@ -78,9 +78,12 @@ def read_all(
     ]
 
 
-def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
-    """Check ``paths`` (all issues when empty) and return every problem found."""
-    found = files.issue_paths(root)
+def check(
+    paths: Iterable[Path], root: Path, pub: Publication, found: list[Path] | None = None
+) -> list[Problem]:
+    """Check ``paths`` (all issues when empty) and return every problem found; ``found``:
+    :func:`newsletter.schema.files.issue_paths`, where the caller has it already."""
+    found = files.issue_paths(root) if found is None else found
     archive = dict(zip(files.resolved(found), found, strict=True))
     named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
     # numbers must be unique across the whole archive, not just the files named:

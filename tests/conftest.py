@@ -30,7 +30,7 @@ import pytest
 
 from benchmarks.browser import CHROMIUM, chromium
 from newsletter.schema import issuefile, publication, rules
-from newsletter.schema.rules import tokens
+from newsletter.schema.rules import parsing
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -54,12 +54,12 @@ def findings(
     """Every problem the checker finds in one file's content, as (line, code, message).
 
     Found twice: in the full parse (as the build reads an issue) and in the checker's
-    (:func:`newsletter.schema.rules.tokens.checker_parser`, which leaves unparsed the
+    (:func:`newsletter.schema.rules.parsing.checker_parser`, which leaves unparsed the
     inline tokens where no rule finds anything): both must find the same."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     pub = publication.load(ROOT)
     found = []
-    for parser in (None, tokens.checker_parser()):
+    for parser in (None, parsing.checker_parser()):
         issue = issuefile.read(path, raw, pub, parser)
         rules.body_findings(issue, pub)
         found.append([(p.line, p.code, p.message) for p in sorted(issue.problems)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -673,28 +674,28 @@ def _children_a_rule_reads(content: str) -> list[str]:
 @pytest.mark.parametrize("text", INLINE_TRICKY)
 def test_inline_tokens_left_unparsed_hold_nothing_a_rule_reads(text: str) -> None:
     """The checker parses an inline token's children only where
-    :func:`~newsletter.schema.rules.tokens.children_read`: where it says no, the full
+    :func:`~newsletter.schema.rules.parsing.children_read`: where it says no, the full
     parse finds nothing there that any rule reads."""
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    if not tokens.children_read(text):
+    if not parsing.children_read(text):
         assert _children_a_rule_reads(text) == []
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=INLINE_ALPHABET, max_size=40))
 def test_random_inline_text_left_unparsed_holds_nothing_a_rule_reads(text: str) -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    if not tokens.children_read(text):
+    if not parsing.children_read(text):
         assert _children_a_rule_reads(text) == []
 
 
 def test_the_checker_parses_the_inline_tokens_of_links_only() -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    assert not tokens.children_read("A brief of the week, at example.org.")
-    parsed = tokens.checker_parser().parse("A brief.\n\nA [link](https://x.org).\n")
+    assert not parsing.children_read("A brief of the week, at example.org.")
+    parsed = parsing.checker_parser().parse("A brief.\n\nA [link](https://x.org).\n")
     assert [len(t.children or ()) for t in parsed if t.type == "inline"] == [0, 5]
 
 
@@ -706,21 +707,38 @@ BLOCK_LINES = [
     "", "", "---", "***", "a ) = b", "## Heading", "Heading", "===", "[a]: https://x.org",
     "- [a](https://x.org)", "summary: >-", "~~~", "````", "~~~ python", "[a]:", "[x]: <y>",
     "[label", "continued]: https://x.org", "[a]: https://x.org 'title'", "[a]", ": x",
+    "\u00a0(target)=", " \t- item", "\t> q", "5) x", "٣. x", "* * *", "- - -", "_ _ _", "#tag",
+    "  # h", "%%", "<!-- x -->", "[^a]: note", "\f- x", "\u3000- x", "::: x", "+ + +", "~~~~",
+    "`code`", "<br>", "1.", "-", ">", "#", "+", "*", "[", "<", "`", "~", ":", "%", "(",
 ]  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(BLOCK_LINES), max_size=12), st.sampled_from(["", "  ", "> "]))
+@functools.cache
+def _markdown_its() -> object:
+    """The checker's parser with every block rule, tried in turn at each line by
+    markdown-it's own ``ParserBlock.tokenize``: what the checker's must read as."""
+    from newsletter.schema.rules import parsing
+
+    parser = parsing._parser_without.__wrapped__(frozenset())
+    del parser.block.tokenize
+    return parser
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from(BLOCK_LINES), max_size=12),
+    st.sampled_from(["", "  ", "> ", "- ", "1. ", "    ", "\t", "> - ", "   > "]),
+)
 def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
     lines: list[str], indent: str
 ) -> None:
-    """The checker's parser leaves out the block rules whose marks a text lacks: its
-    tokens are those of the same parser with every rule."""
-    from newsletter.schema.rules import tokens
+    """The checker's parser leaves out the block rules whose marks a text lacks, and tries
+    at each line only the rules that can start a block with its first character: its
+    tokens are those of the same parser with every rule, each tried at each line."""
+    from newsletter.schema.rules import parsing
 
     text = "\n".join(indent + line for line in lines) + "\n"
-    every_rule = tokens._parser_without(frozenset())
-    assert tokens.checker_parser().parse(text) == every_rule.parse(text)
+    assert parsing.checker_parser().parse(text) == _markdown_its().parse(text)
 
 
 @pytest.mark.parametrize(
@@ -733,12 +751,14 @@ def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block(
         "- ````\n  x\n  ````\n",
         "text\n~~~~\n",
         "(target)=\n+++\n% comment\n",
+        "- a--\n  ---\n",  # (a front matter in a list item: its rule looks at the text's first character)
+        "\u00a0(target)=\n",  # (a target's rule strips all white space)
     ],
 )
 def test_the_checker_leaves_out_only_block_rules_that_cannot_start_a_block_here(text: str) -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+    assert parsing.checker_parser().parse(text) == _markdown_its().parse(text)
 
 
 #: one line each, read at once or not by the checker's parser
@@ -758,16 +778,16 @@ PARAGRAPHS = [
 
 @pytest.mark.parametrize("text", PARAGRAPHS)
 def test_a_plain_paragraph_read_at_once_is_read_as_the_parser_reads_it(text: str) -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    quick = tokens.one_plain_paragraph(text)
-    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+    quick = parsing.one_plain_paragraph(text)
+    assert quick is None or quick == _markdown_its().parse(text)
 
 
 def test_plain_paragraphs_are_read_at_once() -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    answered = [text for text in PARAGRAPHS if tokens.one_plain_paragraph(text) is not None]
+    answered = [text for text in PARAGRAPHS if parsing.one_plain_paragraph(text) is not None]
     assert answered == [
         *PARAGRAPHS[:10],
         "Words ending with two spaces  ",
@@ -781,25 +801,25 @@ def test_plain_paragraphs_are_read_at_once() -> None:
 @settings(max_examples=1500, deadline=None)
 @given(st.text("aZé “\"'‘«„-*+#>|:`~%(=[<&{\\_ \t\n\r\x00\u00a01.)", max_size=12))
 def test_random_lines_read_at_once_are_read_as_the_parser_reads_them(text: str) -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    quick = tokens.one_plain_paragraph(text)
-    assert quick is None or quick == tokens._parser_without(frozenset()).parse(text)
+    quick = parsing.one_plain_paragraph(text)
+    assert quick is None or quick == _markdown_its().parse(text)
 
 
 def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
     from .conftest import SEED
 
     text = SEED.read_text()
     left_out = {
         rule
-        for rule, marks in tokens._BLOCK_RULE_MARKS.items()
+        for rule, marks in parsing._BLOCK_RULE_MARKS.items()
         if not any(m in text for m in marks)
     }
     assert {"table", "html_block", "code", "fence", "reference"} <= left_out
-    assert tokens.checker_parser().parse(text) == tokens._parser_without(frozenset()).parse(text)
+    assert parsing.checker_parser().parse(text) == _markdown_its().parse(text)
 
 
 @pytest.mark.parametrize(
@@ -813,11 +833,11 @@ def test_the_checker_normalizes_a_text_as_markdown_it_does(text: str) -> None:
     from markdown_it.rules_core.normalize import normalize
 
     from newsletter.schema import markup
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
     states = [StateCore(text, markup.markdown_parser(), {}) for _ in range(2)]
     normalize(states[0])
-    tokens._normalize_where_needed(states[1])
+    parsing._normalize_where_needed(states[1])
     assert states[1].src == states[0].src
 
 
@@ -828,14 +848,14 @@ def test_the_checkers_block_rules_read_as_markdown_its_and_say_nothing(caplog) -
     import logging
 
     from newsletter.schema import markup
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
     from .conftest import SEED
 
     text = (
         SEED.read_text(encoding="utf-8") + "\n> a quote\n\n```\ncode\n```\n\n[a]: https://x.org\n"
     )
-    every_rule = tokens._parser_without(frozenset())
+    every_rule = parsing._parser_without(frozenset())
     with caplog.at_level(logging.DEBUG, logger="markdown_it"):
         expected = markup.new_markdown_parser().parse(text)
         logged = len(caplog.records)
@@ -846,7 +866,7 @@ def test_the_checkers_block_rules_read_as_markdown_its_and_say_nothing(caplog) -
         dataclasses.replace(t, children=None) for t in expected
     ]
     assert [t.children for t in got if t.children] == [
-        t.children for t in expected if t.children and tokens.children_read(t.content)
+        t.children for t in expected if t.children and parsing.children_read(t.content)
     ]
 
 
@@ -866,9 +886,9 @@ URL_PIECES = ["https://", "http://", "mailto:", "HTTPS://", "//", "www.", "Examp
 def test_the_checkers_addresses_are_markdown_its(url: str) -> None:
     from markdown_it.common.normalize_url import normalizeLink
 
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    assert tokens.normalize_link(url) == normalizeLink(url)
+    assert parsing.normalize_link(url) == normalizeLink(url)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -876,16 +896,16 @@ def test_the_checkers_addresses_are_markdown_its(url: str) -> None:
 def test_random_addresses_are_normalized_as_markdown_it_does(pieces: list[str]) -> None:
     from markdown_it.common.normalize_url import normalizeLink
 
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
     url = "".join(pieces)
-    assert tokens.normalize_link(url) == normalizeLink(url)
+    assert parsing.normalize_link(url) == normalizeLink(url)
 
 
 def test_plain_addresses_are_told_at_once() -> None:
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
-    assert tokens._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
+    assert parsing._PLAIN_ADDRESS.fullmatch("https://www.example.org/2020/12/a-b/?x=1#y")
 
 
 #: the text after a link's "(": where its address is easy to misread
@@ -899,12 +919,12 @@ DESTINATIONS = [
 def _destinations(text: str, pos: int, maximum: int) -> tuple:
     from markdown_it.helpers import parseLinkDestination
 
-    from newsletter.schema.rules import tokens
+    from newsletter.schema.rules import parsing
 
     return tuple(
         (found.ok, found.pos, found.str)
         for found in (
-            tokens.parse_link_destination(text, pos, maximum),
+            parsing.parse_link_destination(text, pos, maximum),
             parseLinkDestination(text, pos, maximum),
         )
     )
@@ -1526,3 +1546,47 @@ def test_the_front_matters_of_issues_are_read_as_plain_data() -> None:
         node = frontmatter._FastLoader(source).get_single_node()
         assert isinstance(node, yaml.MappingNode)
         assert frontmatter._plain_data(node, set(), 0) is not frontmatter._NOT_PLAIN
+
+
+def _displayed(path: str, root: str) -> tuple[str, str]:
+    """files.display_path, and what it said before telling a path under the root by its
+    text (Path.relative_to, then the resolved paths, then the path as given)."""
+    import os
+    from pathlib import Path
+
+    from newsletter.schema import files
+
+    def before(path: Path, root: Path) -> str:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            try:
+                return path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                return path.as_posix()
+
+    return files.display_path(Path(path), Path(root)), before(Path(path), Path(root))
+
+
+@pytest.mark.parametrize(
+    ("path", "root"),
+    [
+        ("issues/2026/a.md", "."), ("issues/2026/a.md", ""), ("/r/issues/a.md", "/r"),
+        ("/r/issues/a.md", "/r/"), ("/r/issues/a.md", "/"), ("/r", "/r"), ("/rx/a.md", "/r"),
+        ("/r/./issues//a.md", "/r"), ("/r/x/../issues/a.md", "/r"), ("//r/a.md", "//r"),
+        ("../a.md", "."), ("/elsewhere/a.md", "."), ("issues/../../a.md", "issues"),
+    ],
+)  # fmt: skip
+def test_a_path_is_displayed_as_before(path: str, root: str) -> None:
+    shown, before = _displayed(path, root)
+    assert shown == before
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "/", "r", "r2", "issues", ".", "..", "a.md", "//"]), max_size=6),
+    st.lists(st.sampled_from(["", "/", "r", "issues", ".", ".."]), max_size=3),
+)
+def test_random_paths_are_displayed_as_before(path: list[str], root: list[str]) -> None:
+    shown, before = _displayed("/".join(path) or ".", "/".join(root) or ".")
+    assert shown == before

@@ -17,7 +17,7 @@ from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.problems import Problem
 from newsletter.schema.publication import Publication
 from newsletter.schema.rules.numbers import Numbered, duplicate_numbers
-from newsletter.schema.rules.tokens import checker_parser
+from newsletter.schema.rules.parsing import checker_parser
 
 
 def check_file(
@@ -78,9 +78,12 @@ def read_all(
     ]
 
 
-def check(paths: Iterable[Path], root: Path, pub: Publication) -> list[Problem]:
-    """Check ``paths`` (all issues when empty) and return every problem found."""
-    found = files.issue_paths(root)
+def check(
+    paths: Iterable[Path], root: Path, pub: Publication, found: list[Path] | None = None
+) -> list[Problem]:
+    """Check ``paths`` (all issues when empty) and return every problem found; ``found``:
+    :func:`newsletter.schema.files.issue_paths`, where the caller has it already."""
+    found = files.issue_paths(root) if found is None else found
     archive = dict(zip(files.resolved(found), found, strict=True))
     named = {Path(p).resolve(): Path(p) for p in paths} or archive  # named twice is once
     # numbers must be unique across the whole archive, not just the files named:

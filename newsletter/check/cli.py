@@ -50,7 +50,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     since, name = args.since, None
     if since == AUTO:
         since, name = _since_auto(root, pub)
-    problems = checker.check(args.paths, root, pub)
+    found = files.issue_paths(root)  # (listed once: for the check, and counted)
+    problems = checker.check(args.paths, root, pub, found)
     if since is not None:
         from newsletter.check import frozen
 
@@ -65,7 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for problem in problems:
             print(_format(problem, args.format))
-    count = len(args.paths) or len(files.issue_paths(root))
+    count = len(args.paths) or len(found)
     errors = sum(1 for p in problems if p.severity == "error")
     to_fill = len(problems) - errors
     verdict = f"{errors} problem(s)" if errors else "no problems"

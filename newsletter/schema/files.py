@@ -67,7 +67,12 @@ def resolved(paths: list[Path]) -> list[Path]:
 
 def display_path(path: Path, root: Path) -> str:
     """The path as messages show it: relative to the repository when inside it (links
-    are not followed: a link is shown where it is, not where it leads)."""
+    are not followed: a link is shown where it is, not where it leads). (A path under the
+    root's absolute path is told by its text, as ``relative_to`` tells it, without making
+    three paths of it for each file: 15 us.)"""
+    full, base = os.path.abspath(path), os.path.abspath(root)
+    if not base.endswith(os.sep) and full.startswith(base + os.sep) and os.sep == "/":
+        return full[len(base) + 1 :]
     try:
         return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:

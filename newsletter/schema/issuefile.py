@@ -54,7 +54,7 @@ class IssueFile:
     texts: Any = field(default=None, repr=False, compare=False)
     #: the parser that read the body, which reads the bodies of its blocks too (None:
     #: :func:`newsletter.schema.markup.markdown_parser`; the checker's reads as it does,
-    #: :func:`newsletter.schema.rules.tokens.checker_parser`)
+    #: :func:`newsletter.schema.rules.parsing.checker_parser`)
     parser: Parser | None = field(default=None, repr=False, compare=False)
 
     @cached_property

@@ -43,7 +43,7 @@ def markdown_parser() -> MarkdownIt:
 
 def new_markdown_parser() -> MarkdownIt:
     """A parser of its own, as :func:`markdown_parser` (which is made once): for a reader
-    that changes one of its rules (:func:`newsletter.schema.rules.tokens.checker_parser`)."""
+    that changes one of its rules (:func:`newsletter.schema.rules.parsing.checker_parser`)."""
     parser = create_md_parser(parser_config(), RendererHTML)
     parser.validateLink = allowed.accept_every_link
     # MyST counts the words of every parse for its substitutions; no rule reads the count

@@ -20,7 +20,7 @@ from sphinx.util import logging
 from newsletter.schema import files, issuefile, rules
 from newsletter.schema.problems import Problem
 from newsletter.schema.rules.numbers import Numbered, duplicate_numbers
-from newsletter.schema.rules.tokens import checker_parser
+from newsletter.schema.rules.parsing import checker_parser
 from newsletter.site import revisions
 from newsletter.site.environment import domain_of, is_issue, publication_of
 from newsletter.site.records import IssueRecord

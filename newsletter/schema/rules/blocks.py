@@ -14,12 +14,21 @@ from newsletter.schema.block_reading import Unreadable
 from newsletter.schema.blockspec import BLOCKS, option_line
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
-from newsletter.schema.rules.tokens import Finding, directive_of, line_of, parse_block, read_block
+from newsletter.schema.rules.tokens import (
+    FENCES,
+    Finding,
+    directive_of,
+    line_of,
+    parse_block,
+    read_block,
+)
 
 
 def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """Validate each quote/stat/question as MyST's own directive parser reads it."""
     for token in issue.tokens:
+        if token.type not in FENCES:
+            continue  # (most tokens: told before anything else is asked of them)
         found = directive_of(token)
         if not found or found[0] not in BLOCKS:
             continue
@@ -43,7 +52,7 @@ def blocks_are_well_formed(issue: IssueFile, pub: Publication) -> Iterator[Findi
 def published_blocks_are_complete(issue: IssueFile, pub: Publication) -> Iterator[Finding]:
     """A block's options that may wait in a draft (to fill) but not once it is published."""
     for token in issue.tokens:
-        if not (block := parse_block(token)):
+        if token.type not in FENCES or not (block := parse_block(token)):
             continue
         directive, parsed = block
         given = {*parsed.options}

@@ -14,13 +14,13 @@ from urllib.parse import parse_qsl
 from newsletter.schema import allowed, validators
 from newsletter.schema.issuefile import IssueFile
 from newsletter.schema.publication import Publication
+from newsletter.schema.rules.parsing import may_hold_address
 from newsletter.schema.rules.tokens import (
     Finding,
     inline_line,
     issue_texts,
     links,
     marked_tokens,
-    may_hold_address,
 )
 
 

@@ -1590,3 +1590,21 @@ def test_a_path_is_displayed_as_before(path: str, root: str) -> None:
 def test_random_paths_are_displayed_as_before(path: list[str], root: list[str]) -> None:
     shown, before = _displayed("/".join(path) or ".", "/".join(root) or ".")
     assert shown == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["check", "new", "a.md", "issues/2026", "", " ", "é", "-", "--format",
+                              "json", "--since", "HEAD", "-h", "--", "--form=json", "@x"]), max_size=5)
+)  # fmt: skip
+def test_a_plain_check_is_read_as_argparse_reads_it(words: list[str]) -> None:
+    """``check [PATH ...]`` is read without argparse, to the same arguments; every other
+    command line is left to argparse."""
+    from newsletter.check import cli
+
+    quick = cli.plain_check(words)
+    if words[:1] == ["check"] and not any(w.startswith("-") for w in words):
+        assert quick is not None
+        assert vars(quick) == vars(cli.make_parser().parse_args(words))
+    else:
+        assert quick is None

@@ -212,14 +212,22 @@ def _tokenizer(ruler: Ruler) -> Callable[[StateBlock, int, int], None]:
     """markdown-it's ``ParserBlock.tokenize`` (of markdown-it-py 4.3, constraints.txt),
     which tries every block rule in turn at each line where a block starts: trying only
     those that can start a block with the line's first character (:data:`_FIRST_MARKS`),
-    in the same order. Eleven rules of seventeen open with one mark, and each was called,
-    to return at once, at every block of an issue (the tokens are the same: tested)."""
+    in the same order, and the front matter's on a text's line 0 only. Eleven rules of
+    seventeen open with one mark, and each was called, to return at once, at every block
+    of an issue (the tokens are the same: tested)."""
     enabled = [(rule.name, rule.fn) for rule in ruler.__rules__ if rule.enabled]
-    anywhere = [fn for name, fn in enabled if name not in _FIRST_MARKS]
-    by_mark = {
-        mark: [fn for name, fn in enabled if mark in _FIRST_MARKS.get(name, mark)]
-        for mark in "".join(_FIRST_MARKS.get(name, "") for name, _ in enabled)
-    }
+
+    def by_first_mark(rules: list[tuple[str, Callable]]) -> dict[str | None, list[Callable]]:
+        table: dict[str | None, list[Callable]] = {
+            mark: [fn for name, fn in rules if mark in _FIRST_MARKS.get(name, mark)]
+            for mark in "".join(_FIRST_MARKS.get(name, "") for name, _ in rules)
+        }
+        table[None] = [fn for name, fn in rules if name not in _FIRST_MARKS]
+        return table
+
+    # (a front matter starts on a text's line 0 only: its rule says no at once elsewhere)
+    at_start = by_first_mark(enabled)
+    after_start = by_first_mark([(name, fn) for name, fn in enabled if name != "front_matter"])
 
     def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:
         line = startLine
@@ -240,7 +248,8 @@ def _tokenizer(ruler: Ruler) -> Callable[[StateBlock, int, int], None]:
 
             ok = False
             first = state.src[state.bMarks[line] + state.tShift[line]]
-            for rule in by_mark.get(first, anywhere):
+            table = after_start if line else at_start
+            for rule in table.get(first) or table[None]:
                 ok = rule(state, line, endLine, False)
                 if ok:
                     if state.line <= line:

@@ -807,6 +807,64 @@ def test_random_lines_read_at_once_are_read_as_the_parser_reads_them(text: str) 
     assert quick is None or quick == _markdown_its().parse(text)
 
 
+def _inline_children(content: str) -> list:
+    """markdown-it's inline tokens of ``content`` as its core rules leave them (the inline
+    parse, then text_join), and the checker's quick reading of them (None: not plain)."""
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.text_join import text_join
+    from markdown_it.token import Token
+
+    from newsletter.schema.rules import parsing
+
+    md = _markdown_its()
+    state = StateCore(content, md, {})
+    inline = Token("inline", "", 0, children=[], content=content)
+    md.inline.parse(content, md, state.env, inline.children)
+    state.tokens = [inline]
+    text_join(state)
+    return [parsing.plain_links(content, md), inline.children]
+
+
+#: texts of links, plain or not
+LINK_TEXTS = [
+    "Learn more in our [latest content](https://www.example.org/2019/12/20/a-b/), with more.",
+    "[Robust dollar](https://www.example.org/2020/01/01/x/), by Jun Novak.",
+    "x [a](b) y [c](https://d.org/e?f=1#g)", "[a](b)", "[a](b).", "[a](b)[c](d)", "[a](b) ",
+    "Text: (a) - b + c % d ~ e $ f ^ g @ h = i # j [k](l) m.", "é [ü](https://例え.jp/) ö",
+    "[a](https://x.org/a%20b)", "[a](mailto:a@b.org)", "[a](HTTPS://X.ORG)", "[a b c](d)",
+    "[a](b c)", "[a](<b>)", "[a](b 'title')", "[a]( b)", "[a](b)(c)", "[^a](b)", "![a](b)",
+    "[a [b]](c)", "[a](b\\)c)", "[a](b(c))", "[`a`](b)", "[a](b)]", "[a](b", "[a]b", "[](b)",
+    "[a](b)\nc", "[*a*](b)", "[a](b) *c*", "[a](b) <c>", "[a](b) &amp;", "[a](b) {x}`y`",
+    "[a](b) \\*", "[a](b) https://x.org", "[a](b) www.x.org", "[a](javascript:alert(1))",
+    "[a](b)  ", "a  [b](c)", "[a](b\tc)", "[a](\x7f)", "[a](b)!", "[a](b)_",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", LINK_TEXTS)
+def test_plain_links_read_at_once_are_read_as_markdown_it_reads_them(text: str) -> None:
+    quick, markdown_its = _inline_children(text)
+    assert quick is None or quick == markdown_its
+
+
+def test_plain_links_are_read_at_once() -> None:
+    answered = [text for text in LINK_TEXTS if _inline_children(text)[0] is not None]
+    assert answered == [*LINK_TEXTS[:13], "[a](b)(c)", "[a](b) https://x.org",
+                        "[a](b) www.x.org", "[a](b)  ", "a  [b](c)"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["[", "](", ")", "a", " ", "https://x.org/p", "b c", "^", "!", "<", ">",
+                         "(", "\\", "`", "*", "_", "&", "{", "}", "\n", "\t", "é", ":", "'"]),
+        max_size=14,
+    )
+)  # fmt: skip
+def test_random_links_read_at_once_are_read_as_markdown_it_reads_them(pieces: list[str]) -> None:
+    quick, markdown_its = _inline_children("".join(pieces))
+    assert quick is None or quick == markdown_its
+
+
 def test_the_checker_leaves_out_the_block_rules_an_issue_does_not_use() -> None:
     from newsletter.schema.rules import parsing
 

@@ -2,11 +2,12 @@
 
 The checker reads an issue with the build's parser
 (:func:`newsletter.schema.markup.markdown_parser`), made to do less where the rules find
-nothing more: it leaves unparsed the inline tokens
-where no rule finds anything (:func:`children_read`), leaves out the block rules that
-cannot start a block in the text at hand, reads and normalizes addresses at once where
-they are plain, does not log, normalizes only a text that needs it, and makes a block's
-body of one line of prose at once. Every piece is tested against markdown-it's own.
+nothing more: it leaves unparsed the inline tokens where no rule finds anything
+(:func:`children_read`), leaves out the block rules that cannot start a block in the text
+at hand and tries the others only where they can (:mod:`.blockrules`, which also keeps
+them from logging), reads and normalizes addresses at once where they are plain,
+normalizes only a text that needs it, and makes a block's body of one line of prose, and
+a paragraph's plain links, at once. Every piece is tested against markdown-it's own.
 """
 
 from __future__ import annotations
@@ -14,19 +15,17 @@ from __future__ import annotations
 import functools
 import re
 import types
-from collections.abc import Callable
 
 from markdown_it import MarkdownIt, helpers
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers.parse_link_destination import _Result, parseLinkDestination
-from markdown_it.ruler import Ruler
-from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
 from markdown_it.token import Token
 
 from newsletter.schema import markup
+from newsletter.schema.rules.blockrules import silenced, tokenizer
 
 
 def may_hold_address(text: str) -> bool:
@@ -58,13 +57,53 @@ def children_read(content: str) -> bool:
 
 def _inline_where_read(state: StateCore) -> None:
     """markdown-it's core rule "inline" (which parses each inline token's children),
-    for only the tokens where :func:`children_read`: the others keep no children."""
+    for only the tokens where :func:`children_read`: the others keep no children. A text
+    of plain links is read at once (:func:`plain_links`)."""
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
             if children_read(token.content):
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                if (links := plain_links(token.content, state.md)) is not None:
+                    token.children.extend(links)
+                else:
+                    state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+#: text that markdown-it's inline rules read as text, and one text token: no line break,
+#: escape, role, code, emphasis, link, image, autolink, raw HTML or entity opens in it
+_PLAIN_TEXT = r"[^\n\\{}`*_\[\]!<>&]"
+#: plain text, then a link: a label of plain text (not a footnote's), and an address that
+#: :func:`parse_link_destination` reads at once, up to the ")"
+_PLAIN_LINK = re.compile(
+    rf"({_PLAIN_TEXT}*)\[(?!\^)({_PLAIN_TEXT}+)\]\((?!<)([^\x00-\x20\x7f\\()]+)\)"
+)
+_PLAIN_REST = re.compile(rf"{_PLAIN_TEXT}*")
+
+
+def plain_links(content: str, md: MarkdownIt) -> list[Token] | None:
+    """The inline tokens markdown-it gives for ``content`` where it is plain text and
+    links ``[label](address)`` of plain text (:data:`_PLAIN_LINK`): each text, and each
+    link's opening (its address normalized by ``md``), label and end, made at once; None
+    for any other text. Most paragraphs whose inline tokens the rules read are such text,
+    and markdown-it's inline parse of one took five times as long (tested against it)."""
+    tokens: list[Token] = []
+    position = 0
+    while link := _PLAIN_LINK.match(content, position):
+        before, label, address = link.groups()
+        if before:
+            tokens.append(Token("text", "", 0, content=before))
+        tokens += [
+            Token("link_open", "a", 1, attrs={"href": md.normalizeLink(address)}),
+            Token("text", "", 0, content=label, level=1),
+            Token("link_close", "a", -1),
+        ]
+        position = link.end()
+    if not tokens or not _PLAIN_REST.fullmatch(content, position):
+        return None
+    if position < len(content):
+        tokens.append(Token("text", "", 0, content=content[position:]))
+    return tokens
 
 
 #: an address that markdown-it's ``normalizeLink`` gives back as it is (tested): a web or
@@ -106,35 +145,6 @@ _BLOCK_RULE_MARKS: dict[str, tuple[str, ...]] = {
 #: every rule of :data:`_BLOCK_RULE_MARKS`, and ``(mark, rule)`` for each of its marks
 _BLOCK_RULES = frozenset(_BLOCK_RULE_MARKS)
 _BLOCK_MARKS = tuple((mark, rule) for rule, marks in _BLOCK_RULE_MARKS.items() for mark in marks)
-
-
-class _Silent:
-    """A logger that says nothing, at once."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def debug(*args: object) -> None:
-        pass
-
-
-def silenced(rule: Callable[..., bool]) -> Callable[..., bool]:
-    """markdown-it's block ``rule`` as a function of its own whose ``LOGGER`` says nothing.
-
-    Each block rule of markdown-it opens with ``LOGGER.debug(...)``: at every line where a
-    block may start, every rule asks the logging module whether it is to log (115,000
-    times at 520 issues, 60 ms, for nothing). The copy runs the rule's own code, with its
-    module's names but a silent ``LOGGER``; markdown-it's module and its logger are left
-    as they are, and so is every other parser."""
-    code = getattr(rule, "__code__", None)
-    if code is None or "LOGGER" not in code.co_names or "LOGGER" not in rule.__globals__:
-        return rule
-    copy = types.FunctionType(
-        code, {**rule.__globals__, "LOGGER": _Silent()}, rule.__name__, rule.__defaults__,
-        rule.__closure__,
-    )  # fmt: skip
-    copy.__kwdefaults__ = rule.__kwdefaults__
-    return copy
 
 
 def _normalize_where_needed(state: StateCore) -> None:
@@ -185,81 +195,8 @@ def _parser_without(rules: frozenset[str]) -> MarkdownIt:
         parser.block.ruler.at(rule.name, silenced(rule.fn), {"alt": rule.alt})
     if rules:
         parser.block.ruler.disable(sorted(rules))
-    parser.block.tokenize = _tokenizer(parser.block.ruler)  # type: ignore[method-assign]
+    parser.block.tokenize = tokenizer(parser.block.ruler)  # type: ignore[method-assign]
     return parser
-
-
-#: The block rules that start a block only at a line whose first character (after its
-#: indentation) is one of these (read from markdown-it's and MyST's rules: each returns
-#: at once, changing nothing, at any other); the others (a front matter, a table, indented
-#: code, a target, a setext heading, a paragraph) are tried at every line.
-_FIRST_MARKS: dict[str, str] = {
-    "colon_fence": ":",
-    "fence": "`~",
-    "myst_line_comment": "%",
-    "blockquote": ">",
-    "myst_block_break": "+",
-    "hr": "*-_",
-    "list": "*-+0123456789",
-    "footnote_def": "[",
-    "reference": "[",
-    "html_block": "<",
-    "heading": "#",
-}
-
-
-def _tokenizer(ruler: Ruler) -> Callable[[StateBlock, int, int], None]:
-    """markdown-it's ``ParserBlock.tokenize`` (of markdown-it-py 4.3, constraints.txt),
-    which tries every block rule in turn at each line where a block starts: trying only
-    those that can start a block with the line's first character (:data:`_FIRST_MARKS`),
-    in the same order. Eleven rules of seventeen open with one mark, and each was called,
-    to return at once, at every block of an issue (the tokens are the same: tested)."""
-    enabled = [(rule.name, rule.fn) for rule in ruler.__rules__ if rule.enabled]
-    anywhere = [fn for name, fn in enabled if name not in _FIRST_MARKS]
-    by_mark = {
-        mark: [fn for name, fn in enabled if mark in _FIRST_MARKS.get(name, mark)]
-        for mark in "".join(_FIRST_MARKS.get(name, "") for name, _ in enabled)
-    }
-
-    def tokenize(state: StateBlock, startLine: int, endLine: int) -> None:
-        line = startLine
-        maxNesting = state.md.options.maxNesting
-        hasEmptyLines = False
-
-        while line < endLine:
-            state.line = line = state.skipEmptyLines(line)
-            if line >= endLine:
-                break
-            if state.sCount[line] < state.blkIndent:
-                # Termination condition for nested calls.
-                break
-            if state.level >= maxNesting:
-                # If nesting level exceeded - skip tail to the end.
-                state.line = endLine
-                break
-
-            ok = False
-            first = state.src[state.bMarks[line] + state.tShift[line]]
-            for rule in by_mark.get(first, anywhere):
-                ok = rule(state, line, endLine, False)
-                if ok:
-                    if state.line <= line:
-                        raise RuntimeError("block rule didn't increment state.line")
-                    break
-
-            if not ok:
-                raise RuntimeError("none of the block rules matched")
-
-            state.tight = not hasEmptyLines
-            line = state.line
-            if (line - 1) < endLine and state.isEmpty(line - 1):
-                hasEmptyLines = True
-            if line < endLine and state.isEmpty(line):
-                hasEmptyLines = True
-                line += 1
-                state.line = line
-
-    return tokenize
 
 
 class CheckerParser:
@@ -273,7 +210,7 @@ class CheckerParser:
     block rules that cannot start a block in the text at hand, which holds none of their
     marks (:data:`_BLOCK_RULE_MARKS`): each is tried at every line, and a rule that
     cannot start a block cannot end one either; its block rules do not log
-    (:func:`silenced`), and a text with no "\\r" or NUL is not normalized
+    (:func:`.blockrules.silenced`), and a text with no "\\r" or NUL is not normalized
     (:func:`_normalize_where_needed`). The tokens are the same (tested). Measured in
     instructions (callgrind, 100 issues of the benchmark's archive), this parses in 30%
     fewer than without the last four: normalizing 12%, reading addresses 10%, fences and

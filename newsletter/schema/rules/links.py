@@ -47,7 +47,8 @@ def _link_form(url: str, kind: str) -> tuple[str, str] | None:
         return ("L501", f"{kind} {url!r} uses {scheme}:, only {schemes} are allowed")
     if scheme == "mailto" and not validators.is_email(parts.path):
         return ("L502", f"{kind} {url!r} is not a well-formed email address")
-    if scheme != "mailto" and (not parts.hostname or "." not in parts.hostname or " " in url):
+    host = parts.hostname  # (parsed from the address each time it is asked)
+    if scheme != "mailto" and (not host or "." not in host or " " in url):
         return ("L502", f"{kind} {url!r} is not a well-formed web address")
     return None
 

@@ -68,19 +68,23 @@ class BodySection:
 
 
 def split_sections(issue: IssueFile) -> tuple[list[Token], list[BodySection]]:
-    """The body's tokens before the first H2, and its H2 sections."""
-    preamble: list[Token] = []
-    sections: list[BodySection] = []
+    """The body's tokens before the first H2, and its H2 sections (each the tokens after
+    its heading's opening, up to the next one's: cut whole, not appended one by one)."""
     tokens = [t for t in issue.tokens if t.type != "front_matter"]
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
-            title = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
-            sections.append(BodySection(title, line_of(token)))
-        elif sections:
-            sections[-1].tokens.append(token)
-        else:
-            preamble.append(token)
-    return preamble, sections
+    starts = [
+        index
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0
+    ]
+    sections = [
+        BodySection(
+            tokens[start + 1].content.strip() if start + 1 < len(tokens) else "",
+            line_of(tokens[start]),
+            tokens[start + 1 : end],
+        )
+        for start, end in zip(starts, [*starts[1:], len(tokens)][: len(starts)], strict=True)
+    ]
+    return tokens[: starts[0]] if starts else tokens, sections
 
 
 def body_sections(issue: IssueFile) -> tuple[list[Token], list[BodySection]]:

@@ -3,7 +3,8 @@
 //   node benchmarks/lighthouse.mjs JOBS.json
 //
 // JOBS.json: {"chrome": PATH, "flags": [...], "categories": [...],
-//             "jobs": [{"name": ..., "url": ..., "preset": "mobile" | "desktop"}, ...]}
+//             "settings": {...}, "jobs": [{"name": ..., "url": ..., "preset": "mobile" | "desktop",
+//             "settings": {...} | null}, ...]}   (a job's settings over the spec's)
 //
 // One Chrome is started and every job runs in it, one after the other (Lighthouse runs one
 // page at a time per browser); benchmarks/lighthouse.py starts one such process per core.
@@ -68,7 +69,14 @@ try {
     const started = Date.now();
     const runner = await lighthouse(
       job.url,
-      { port: chrome.port, output: "json", logLevel: "error", onlyCategories: spec.categories, ...(spec.settings || {}) },
+      {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: spec.categories,
+        ...(spec.settings || {}),
+        ...(job.settings || {}),
+      },
       job.preset === "desktop" ? desktopConfig : undefined,
     );
     const lhr = runner.lhr;

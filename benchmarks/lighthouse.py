@@ -62,6 +62,8 @@ class Job:
     name: str
     url: str
     preset: str  # "mobile" or "desktop"
+    #: this job's settings over :func:`audit`'s (``None``: those alone)
+    settings: dict[str, Any] | None = None
 
 
 class LighthouseError(Exception):

@@ -74,8 +74,8 @@ test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, si
 	$(BIN)/ruff format --check .
 	$(PYTEST)
 
-test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser, validator and slow ones (no lint)
-	$(PYTEST) -m "not browser and not slow" -q
+test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser, validator and slow ones, a quarter of the random examples (no lint)
+	$(PYTEST) -m "not browser and not slow" -q --hypothesis-profile=quick
 
 # Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
 chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing

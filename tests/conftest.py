@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from benchmarks.browser import CHROMIUM, chromium
 from newsletter.schema import issuefile, publication, rules
@@ -41,6 +42,17 @@ SEED = FIXTURES / "issues" / "2026-01-23.md"
 SEED_PATH = "issues/2026/2026-01-23.md"
 #: the seed newsletter as the email delivered it (a copy of shared/seeds/)
 SHARED_SEED = FIXTURES / "focus-this-week-2026-01-23.txt"
+
+#: ``make test-fast`` (``--hypothesis-profile=quick``) draws a quarter of each property
+#: test's examples (:func:`examples`): the inner loop; ``make test`` draws them all
+hypothesis_settings.register_profile("quick", max_examples=25)
+
+
+def examples(count: int) -> int:
+    """A property test's examples: ``count``, a quarter of it under the quick profile
+    (read as the test modules are imported, after pytest loaded the profile: hypothesis
+    makes 100 by default, the quick profile 25)."""
+    return max(10, count * hypothesis_settings.default.max_examples // 100)
 
 
 @pytest.fixture(scope="session")

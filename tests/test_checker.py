@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsletter import processes
 
-from .conftest import VALID, edit, findings, run_cli, run_python
+from .conftest import VALID, edit, examples, findings, run_cli, run_python
 
 
 def test_a_valid_issue_has_no_findings() -> None:
@@ -682,7 +682,7 @@ def test_inline_tokens_left_unparsed_hold_nothing_a_rule_reads(text: str) -> Non
         assert _children_a_rule_reads(text) == []
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=INLINE_ALPHABET, max_size=40))
 def test_random_inline_text_left_unparsed_holds_nothing_a_rule_reads(text: str) -> None:
     from newsletter.schema.rules import parsing
@@ -724,7 +724,7 @@ def _markdown_its() -> object:
     return parser
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.sampled_from(BLOCK_LINES), max_size=12),
     st.sampled_from(["", "  ", "> ", "- ", "1. ", "    ", "\t", "> - ", "   > "]),
@@ -798,7 +798,7 @@ def test_plain_paragraphs_are_read_at_once() -> None:
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text("aZé “\"'‘«„-*+#>|:`~%(=[<&{\\_ \t\n\r\x00\u00a01.)", max_size=12))
 def test_random_lines_read_at_once_are_read_as_the_parser_reads_them(text: str) -> None:
     from newsletter.schema.rules import parsing
@@ -852,7 +852,7 @@ def test_plain_links_are_read_at_once() -> None:
                         "[a](b) www.x.org", "[a](b)  ", "a  [b](c)"]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.sampled_from(["[", "](", ")", "a", " ", "https://x.org/p", "b c", "^", "!", "<", ">",
@@ -949,7 +949,7 @@ def test_the_checkers_addresses_are_markdown_its(url: str) -> None:
     assert parsing.normalize_link(url) == normalizeLink(url)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(URL_PIECES) | st.text("abXY09-._~/?#=&:@!$'()*+,;%", max_size=3)))
 def test_random_addresses_are_normalized_as_markdown_it_does(pieces: list[str]) -> None:
     from markdown_it.common.normalize_url import normalizeLink
@@ -1000,7 +1000,7 @@ def test_the_checker_reads_a_links_address_as_markdown_it_does(text: str) -> Non
         assert quick == markdown_its
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.sampled_from(URL_PIECES) | st.text("ab()\\<> \t\n\x00\x7f&;#", max_size=3)),
     st.integers(0, 3),
@@ -1056,7 +1056,7 @@ def test_an_address_is_split_as_urlsplit_splits_it(url: str) -> None:
     assert quick == urlsplits
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(URL_PIECES) | st.text("aZ09-._~/?#=&:@!$'()*+,;% \t", max_size=3)))
 def test_random_addresses_are_split_as_urlsplit_splits_them(pieces: list[str]) -> None:
     quick, urlsplits = _splits("".join(pieces))
@@ -1434,7 +1434,7 @@ BLOCK_PIECES = [":attribution:", ":source:", ":submit:", ":as-of:", ":x-y.z:", "
                 "\n", "\n\n", "{x}", "`c`", "- item"]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.sampled_from(["quote", "stat", "question"]),
     st.sampled_from(["", "3", "$1.5 billion", " two  words ", "{x}"]),
@@ -1567,7 +1567,7 @@ YAML_PIECES = ["title", "number", "topics", "a", "b", "<<", "?", "&a", "*a", "!!
                "null", "~", "'q'", '"d"', "[a, 1]", "{a: 1}", "|", ">", "2026-01-30", "é", "#"]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -1640,7 +1640,7 @@ def test_a_path_is_displayed_as_before(path: str, root: str) -> None:
     assert shown == before
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.lists(st.sampled_from(["", "/", "r", "r2", "issues", ".", "..", "a.md", "//"]), max_size=6),
     st.lists(st.sampled_from(["", "/", "r", "issues", ".", ".."]), max_size=3),
@@ -1650,7 +1650,7 @@ def test_random_paths_are_displayed_as_before(path: list[str], root: list[str]) 
     assert shown == before
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.sampled_from(["check", "new", "a.md", "issues/2026", "", " ", "é", "-", "--format",
                               "json", "--since", "HEAD", "-h", "--", "--form=json", "@x"]), max_size=5)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsletter.check import checker
 from newsletter.schema import publication
 
-from .conftest import ROOT, VALID, copy_project, run_cli, sphinx_build
+from .conftest import ROOT, VALID, copy_project, examples, run_cli, sphinx_build
 
 LINE = re.compile(r"^issues/2026/2026-01-30\.md:[1-9]\d*: .+ \[[A-Z]\d{3}\]$")
 #: a line of the checker about any issue file of 2026
@@ -55,7 +55,9 @@ def mutate(text: str, data: st.DataObject) -> bytes:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_mutated_issues_get_clear_lines(tmp_path: Path, data: st.DataObject) -> None:
@@ -64,7 +66,9 @@ def test_mutated_issues_get_clear_lines(tmp_path: Path, data: st.DataObject) -> 
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     raw=st.binary(max_size=400)

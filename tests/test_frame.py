@@ -12,6 +12,7 @@ at 1280 and 390 px, light and dark, are kept in ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import struct
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 
 from newsletter.schema import publication
 
-from .conftest import NEXT_TITLE, ROOT, WATCH_VIOLATIONS, goto, served
+from .conftest import NEXT_TITLE, ROOT, WATCH_VIOLATIONS, goto, served, tab_in, visit_at_once
 
 ARTIFACTS = ROOT / "test-artifacts"
 ISSUE = "issues/2026/2026-01-23.html"
@@ -140,44 +141,57 @@ def of_each_kind(site: Path, names: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("stored", ["", "dark"])
 def test_no_page_logs_an_error_misses_a_file_or_breaks_its_policy(
-    tab, site: Path, base_url: str, stored: str
+    browser_context, site: Path, base_url: str, stored: str
 ) -> None:
     """Every page for a first visit (nothing stored: the theme once logged "Got invalid
     theme mode"), and a page of each kind (:func:`of_each_kind`) for a reader who chose
     dark mode: no error or warning in the console, no script error, no file missing, no
-    violation of the page's Content-Security-Policy (test_csp)."""
-    page = tab
+    violation of the page's Content-Security-Policy (test_csp). Three tabs load pages at
+    once (:func:`visit_at_once`); what each logs is told by its tab."""
     names = [*pages(site), "search.html?q=Greenland"]
     if stored:
-        page.add_init_script(f"localStorage.setItem('mode', '{stored}')")
         names = of_each_kind(site, names)
         assert len(names) >= 8, names
-    page.add_init_script(WATCH_VIOLATIONS)
     problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
-    page.on(
-        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
-    )
-    page.on(  # (not one the tab gave up by going on to the next page: the icon, which the
-        # browser asks for after the load event, was once asked for too late to be settled)
-        "requestfailed",
-        lambda r: (
-            problems.append(f"failed: {r.url} {r.failure}")
-            if r.failure != "net::ERR_ABORTED"
-            else None
-        ),
-    )
-    for name in names:
-        goto(page, base_url + name)
+
+    def watch(page) -> None:
+        if stored:
+            page.add_init_script(f"localStorage.setItem('mode', '{stored}')")
+        page.add_init_script(WATCH_VIOLATIONS)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"{page.url}: {m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: exception: {error}"))
+        page.on(
+            "response",
+            lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
+        )
+        page.on(  # (not one the tab gave up by going on to the next page: the icon, which
+            # the browser asks for after the load event, was once asked for too late to be
+            # settled)
+            "requestfailed",
+            lambda r: (
+                problems.append(f"failed: {r.url} {r.failure}")
+                if r.failure != "net::ERR_ABORTED"
+                else None
+            ),
+        )
+
+    def check(page, url: str) -> None:
         assert page.evaluate("document.documentElement.dataset.mode") == (stored or "auto")
-        assert page.evaluate("window.__violations") == [], name
-        assert problems == [], name
+        assert page.evaluate("window.__violations") == [], url
+        assert problems == []  # (each names its page: another tab may have logged it)
+
+    with contextlib.ExitStack() as stack:
+        tabs = [stack.enter_context(tab_in(browser_context)) for _ in range(3)]
+        for page in tabs:
+            watch(page)
+        visit_at_once(tabs, [base_url + name for name in names], check)
 
 
 def visible_search_entries(page) -> list[str]:

@@ -867,14 +867,20 @@ class served:
 #: are static and ask for nothing on a timer: what they load, they ask for at once, or
 #: when an earlier request of theirs has answered)
 QUIET_MS = 150
+#: the same once the browser has fetched the page's icon, which it asks for last, 5 to
+#: 20 ms after the load event, on every visit: the quiet then only guards a request
+#: another one's answer would start (a search page's are waited for besides)
+QUIET_AFTER_ICON_MS = 40
 
 
 class _Requests:
-    """The requests of one tab: those in flight, and when the last one started or ended."""
+    """The requests of one tab: those in flight, when the last one started or ended, and
+    whether the icon was fetched since the tab last navigated (:func:`navigating`)."""
 
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
         self.in_flight: set[Any] = set()
         self.last = time.monotonic()
+        self.icon = False
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
@@ -886,6 +892,8 @@ class _Requests:
     def _ended(self, request) -> None:  # type: ignore[no-untyped-def]
         self.last = time.monotonic()
         self.in_flight.discard(request)
+        if "/favicon" in request.url:
+            self.icon = True
 
 
 def _requests(page) -> _Requests:  # type: ignore[no-untyped-def]
@@ -896,25 +904,37 @@ def _requests(page) -> _Requests:  # type: ignore[no-untyped-def]
     return watched
 
 
+def navigating(page) -> None:  # type: ignore[no-untyped-def]
+    """The tab is about to load a page: its requests are watched from now on, and its
+    icon is to be fetched again."""
+    _requests(page).icon = False
+
+
 #: how often :func:`settle` looks (Playwright hands the tab's events over meanwhile)
 LOOK_MS = 25
 
 
 def settle(page, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
     """Wait until no request of the tab has been in flight for :data:`QUIET_MS` since the
-    last one started or ended (the tab's requests are counted from the first
+    last one started or ended, or for :data:`QUIET_AFTER_ICON_MS` once the page's icon
+    came after a load (:func:`navigating`; the tab's requests are counted from the first
     :func:`goto` or :func:`settle` on it; a search page also until its search has
-    answered). A page settles about QUIET_MS after its icon, which the browser asks for
-    after the load event (waiting in whole slices of QUIET_MS took two of them)."""
+    answered). A settle without a new load waits the whole QUIET_MS: what a click made
+    the page ask for comes later than an icon."""
     watched = _requests(page)
     if "search.html" in page.url:
         page.wait_for_selector('#ftw-search[aria-busy="false"]', timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
-    while watched.in_flight or time.monotonic() - watched.last < QUIET_MS / 1000:
+    while True:
+        quiet = time.monotonic() - watched.last
+        wanted = QUIET_AFTER_ICON_MS if watched.icon else QUIET_MS
+        if not watched.in_flight and quiet >= wanted / 1000:
+            break
         if time.monotonic() > deadline:
             loading = sorted(request.url for request in watched.in_flight)
             raise TimeoutError(f"{page.url}: still loading {loading}")
         page.wait_for_timeout(LOOK_MS)
+    watched.icon = False
 
 
 #: every violation of the page's Content-Security-Policy, as "directive blocked-URI", in
@@ -936,7 +956,7 @@ def visit_at_once(tabs: list[Any], urls: list[str], check: Callable[[Any, str], 
 
     def start(tab: Any) -> None:
         url = pending.pop(0)
-        _requests(tab)
+        navigating(tab)
         tab.goto(url, wait_until="commit")
         loading.append((tab, url))
 
@@ -954,6 +974,6 @@ def visit_at_once(tabs: list[Any], urls: list[str], check: Callable[[Any, str], 
 def goto(page, url: str) -> None:  # type: ignore[no-untyped-def]
     """Open ``url`` in the tab and wait for its load event and then until it has settled
     (:func:`settle`): as ``wait_until="networkidle"``, without its fixed half second."""
-    _requests(page)
+    navigating(page)
     page.goto(url, wait_until="load")
     settle(page)

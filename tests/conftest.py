@@ -882,7 +882,7 @@ class _Requests:
         self.last = time.monotonic()
         self.icon = False
         page.on("request", self._started)
-        page.on("requestfinished", self._ended)
+        page.on("requestfinished", self._finished)
         page.on("requestfailed", self._ended)
 
     def _started(self, request) -> None:  # type: ignore[no-untyped-def]
@@ -892,6 +892,10 @@ class _Requests:
     def _ended(self, request) -> None:  # type: ignore[no-untyped-def]
         self.last = time.monotonic()
         self.in_flight.discard(request)
+
+    def _finished(self, request) -> None:  # type: ignore[no-untyped-def]
+        """(An icon that failed is no sign: the last page's, which the next load aborted.)"""
+        self._ended(request)
         if "/favicon" in request.url:
             self.icon = True
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import generate, measure, search, verdict
-from benchmarks.run import Measured, Project, main
+from benchmarks.run import Measured, Project, main, rows
 
 from .conftest import ROOT, run_cli
 
@@ -141,13 +141,18 @@ def test_search_words_are_in_the_text_both_searches_index(tmp_path: Path) -> Non
 
 
 def test_make_bench_options_are_checked() -> None:
-    for bad in (["--sizes", "1"], ["--sizes", "a,b"], ["--repeat", "0"]):
+    for bad in (["--sizes", "1"], ["--sizes", "a,b"], ["--repeat", "0"], ["--repeat-plain", "0"]):
         try:
             main(bad)
         except SystemExit as error:
             assert error.code == 2
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_the_clean_build_row_says_how_often_each_project_was_built() -> None:
+    assert rows(3, 1, 3)[0][1] == "clean build (ours: median of 3; plain: one build)"
+    assert rows(3, 3, 3)[0][1] == "clean build (median of 3)"
 
 
 def test_search_downloads_are_told_apart_by_part() -> None:

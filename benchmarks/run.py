@@ -322,13 +322,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
 
 def rows(repeat: int, repeat_plain: int, repeat_small: int) -> list[tuple[str, str, str]]:
     """(metric, label, unit) of each row of a size's table."""
+
+    def builds(count: int) -> str:
+        return f"median of {count}" if count > 1 else "one build"
+
     full = (
-        f"median of {repeat}"
+        builds(repeat)
         if repeat == repeat_plain
-        else (
-            f"ours: median of {repeat}; plain: "
-            + (f"median of {repeat_plain}" if repeat_plain > 1 else "one build")
-        )
+        else f"ours: {builds(repeat)}; plain: {builds(repeat_plain)}"
     )
     small = f"median of {repeat_small}"
     return [

@@ -283,9 +283,20 @@ def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
     def stamps() -> dict[str, int]:
         return {name: (out / name).stat().st_mtime_ns for name in generated}
 
-    before = stamps()
+    # the files made from the records: made again only when the records changed
+    files = ["feed.xml", "sitemap.xml", "archive.json"]
+
+    def made() -> dict[str, int]:
+        return {name: (out / name).stat().st_mtime_ns for name in files}
+
+    before, files_before = stamps(), made()
+    sitemap = (out / "sitemap.xml").read_bytes()
     build(src, out)
     assert stamps() == before
+    assert made() == files_before
+    (out / "sitemap.xml").unlink()  # a file gone from the output is made again
+    build(src, out)
+    assert (out / "sitemap.xml").read_bytes() == sitemap
     write_issue(src, 2, title="Renamed", topics="[energy]")
     build(src, out)
     after = stamps()
@@ -299,6 +310,8 @@ def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
         "years/2026.html",
     ]
     assert "Renamed" in (out / "years/2026.html").read_text(encoding="utf-8")
+    assert "Renamed" in (out / "feed.xml").read_text(encoding="utf-8")
+    assert "Renamed" in (out / "archive.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -402,6 +415,11 @@ def test_dates_are_editorial_whatever_the_commits_say(tmp_path: Path) -> None:
     commit("less", "2026-12-03T09:00:00Z")
     build(src, out)
     assert "last updated 20 January 2026" in visible_text(page(out, "issues/2026/2026-01-09.html"))
+    # a commit of no issue: nothing is read again, but archive.json names the new commit
+    (src / "NOTES.txt").write_text("Not an issue.\n", encoding="utf-8")
+    commit("notes", "2026-12-04T09:00:00Z")
+    build(src, out)
+    assert json.loads(page(out, "archive.json"))["version"]["date"] == "2026-12-04T09:00:00Z"
 
 
 def test_the_frame_digest_names_the_renderers_versions(monkeypatch: pytest.MonkeyPatch) -> None:

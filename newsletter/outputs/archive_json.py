@@ -10,8 +10,9 @@ from sphinx.application import Sphinx
 from newsletter.history import checkout
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import file_writer, publication_of
+from newsletter.site.environment import publication_of
 from newsletter.site.records import IssueRecord
+from newsletter.site.write_cache import file_writer
 
 FILENAME = "archive.json"
 
@@ -43,5 +44,11 @@ def archive_index(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+def commit(app: Sphinx) -> str:
+    """The commit ``archive.json`` names (besides what the records give)."""
+    version = checkout.version(Path(app.env.srcdir))
+    return version.commit if version else ""
+
+
 def setup(app: Sphinx) -> None:
-    app.connect("build-finished", file_writer(FILENAME, archive_index))
+    app.connect("build-finished", file_writer(FILENAME, archive_index, also=commit))

@@ -19,8 +19,9 @@ from sphinx.application import Sphinx
 
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, file_writer, publication_of
+from newsletter.site.environment import domain_of, publication_of
 from newsletter.site.records import IssueRecord
+from newsletter.site.write_cache import file_writer
 
 FEED_ENTRIES = 20
 ATOM = "http://www.w3.org/2005/Atom"

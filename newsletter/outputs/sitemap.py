@@ -9,8 +9,9 @@ from sphinx.application import Sphinx
 
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import file_writer, publication_of
+from newsletter.site.environment import publication_of
 from newsletter.site.records import IssueRecord
+from newsletter.site.write_cache import file_writer
 
 FILENAME = "sitemap.xml"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -7,14 +7,11 @@ modules :func:`newsletter.extension.setup` wires never import back from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from newsletter.schema import files, publication
-from newsletter.site import pages
 from newsletter.site.records import IssueRecord, IssuesDomain
 
 
@@ -34,16 +31,3 @@ def newest_first(env: BuildEnvironment) -> list[IssueRecord]:
     """The published issues, newest first: what the feed, the sitemap and
     ``archive.json`` list."""
     return list(reversed(domain_of(env).published()))
-
-
-def file_writer(
-    filename: str, render: Callable[[Sphinx, list[IssueRecord]], bytes]
-) -> Callable[[Sphinx, Exception | None], None]:
-    """A ``build-finished`` handler that writes ``filename`` at the root of the web archive
-    from the published issues, newest first, after a successful build."""
-
-    def write(app: Sphinx, exception: Exception | None) -> None:
-        if exception is None and app.builder.name in pages.SITE_BUILDERS:
-            (Path(app.outdir) / filename).write_bytes(render(app, newest_first(app.env)))
-
-    return write

@@ -11,6 +11,7 @@ so incremental and ``-j N`` builds see exactly what a clean build sees.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
@@ -92,8 +93,10 @@ class IssuesDomain(Domain):
     #: ``pages``: what each issue page showed of the rest of the archive when last
     #: written (its neighbours); computed after reading, in the main process only.
     #: ``home``: what the home page showed when last written; likewise.
-    initial_data: dict[str, Any] = {"issues": {}, "pages": {}, "home": None}  # noqa: RUF012
-    data_version = 5
+    #: ``generation``: a new random token whenever an issue is read again or removed (None
+    #: before any), so that what is made from the records knows when they changed.
+    initial_data: dict[str, Any] = {"issues": {}, "pages": {}, "home": None, "generation": None}  # noqa: RUF012
+    data_version = 6
 
     @property
     def issues(self) -> dict[str, IssueRecord]:
@@ -102,8 +105,16 @@ class IssuesDomain(Domain):
     def add(self, record: IssueRecord) -> None:
         self.issues[record.docname] = record
 
+    @property
+    def generation(self) -> str | None:
+        """The records' generation: equal in two builds only if no document was read
+        again or removed between them (Sphinx clears a document in the main process
+        before it reads it again, serially or in parallel, and when its file is gone)."""
+        return self.data.get("generation")
+
     def clear_doc(self, docname: str) -> None:
         self.issues.pop(docname, None)
+        self.data["generation"] = secrets.token_hex(8)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname, record in otherdata["issues"].items():

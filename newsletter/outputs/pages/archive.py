@@ -151,7 +151,7 @@ def archive_pages(app: Sphinx) -> Iterator[Page]:
 
 def archive_pages_to_write(app: Sphinx) -> Iterator[Page]:
     """``html-collect-pages``: those of :func:`archive_pages` that changed."""
-    return only_changed(app, archive_pages(app))
+    return only_changed(app, "archive", archive_pages(app))
 
 
 # -- the page contexts ---------------------------------------------------------

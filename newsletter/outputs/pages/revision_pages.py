@@ -105,7 +105,7 @@ def revision_pages_to_write(app: Sphinx) -> Iterator[Page]:
     """``html-collect-pages``: the revision pages that are new or changed."""
     if app.builder.name not in pages.SITE_BUILDERS:
         return iter(())
-    return only_changed(app, revision_pages(app))
+    return only_changed(app, "revisions", revision_pages(app))
 
 
 def setup(app: Sphinx) -> None:

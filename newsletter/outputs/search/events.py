@@ -94,7 +94,7 @@ def mark_issue_page(
 def search_page(app: Sphinx) -> Iterator[Page]:
     """``html-collect-pages``: ``search.html``, with the years and topics to narrow by
     (written only when it changed)."""
-    return only_changed(app, _search_page(app))
+    return only_changed(app, "search", _search_page(app))
 
 
 def _search_page(app: Sphinx) -> Iterator[Page]:

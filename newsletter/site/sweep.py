@@ -16,7 +16,8 @@ from sphinx.application import Sphinx
 
 from newsletter.schema.files import ISSUES_FOLDER
 from newsletter.site import pages
-from newsletter.site.write_cache import pages_made
+from newsletter.site.environment import output_file
+from newsletter.site.write_cache import pages_made, records_unchanged
 
 #: the folders of the web archive in which every page is one this build makes
 OWN_FOLDERS = (ISSUES_FOLDER, pages.YEARS.split("/")[0], pages.TOPICS.split("/")[0])
@@ -31,7 +32,7 @@ def sweep(app: Sphinx, generated: Iterable[str]) -> None:
     builder = app.builder
     outdir = os.path.abspath(builder.outdir)
     names = [*generated, *app.env.found_docs]
-    made = {os.path.abspath(builder.get_outfilename(name)) for name in names}
+    made = {output_file(builder, name) for name in names}
     for folder in OWN_FOLDERS:
         root = os.path.join(outdir, folder)
         for here, _subfolders, files in os.walk(root, topdown=False):
@@ -44,9 +45,15 @@ def sweep(app: Sphinx, generated: Iterable[str]) -> None:
 
 
 def sweep_after_build(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: sweep after a successful build of the web archive."""
+    """``build-finished``: sweep after a successful build of the web archive (unless the
+    records are those of the last successful build, which made the same pages and swept)."""
     generated = pages_made(app)
-    if exception is None and generated is not None and app.builder.name in pages.SITE_BUILDERS:
+    if (
+        exception is None
+        and generated is not None
+        and app.builder.name in pages.SITE_BUILDERS
+        and not records_unchanged(app)
+    ):
         sweep(app, generated)
 
 

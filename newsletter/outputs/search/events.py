@@ -25,6 +25,7 @@ theme would otherwise load the whole ``searchindex.js`` on every page.
 from __future__ import annotations
 
 import html
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,7 @@ from sphinx.util import logging
 from newsletter.outputs.search.bundle import BUNDLE, SearchIndexError
 from newsletter.outputs.search.parts import PartedIndexing, split
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.environment import domain_of, output_file, publication_of
 from newsletter.site.records import IssueRecord
 from newsletter.site.write_cache import Page, build_stamp, only_changed
 
@@ -121,9 +122,9 @@ def _search_page(app: Sphinx) -> Iterator[Page]:
 
 
 def _published_pages(app: Sphinx) -> list[str]:
-    site = Path(app.builder.outdir)
+    site = os.path.abspath(app.builder.outdir) + os.sep
     return [
-        Path(app.builder.get_outfilename(record.docname)).relative_to(site).as_posix()
+        output_file(app.builder, record.docname).removeprefix(site).replace(os.sep, "/")
         for record in domain_of(app.env).published()
     ]
 

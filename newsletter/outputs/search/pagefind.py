@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -184,5 +185,8 @@ class Indexing:
         self.stamp.write_text(self.fingerprint, encoding="utf-8")
 
 
+@cache
 def pagefind_version() -> str:
+    """(Asked for each year's part: importlib.metadata searches every installed
+    distribution each time.)"""
     return version("pagefind-bin")

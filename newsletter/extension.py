@@ -36,7 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     revisions.setup(app)  # the published revisions of every issue, from git
     reading.setup(app)  # the checker's rules as warnings; one record per issue
     write_cache.setup(app)  # generated pages written only when they change
-    speedups.setup(app)  # compiled templates kept between builds; no collection at exit
+    speedups.setup(app)  # compiled templates kept; the collector kept off what is long-lived
     parallel_build.setup(app)  # with -j N: reading in one chunk per process; few pages here
 
     # the web archive: the issue pages, the lists, the revision pages

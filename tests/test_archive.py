@@ -498,6 +498,38 @@ def test_a_build_compiles_only_templates_it_has_not_compiled_before(tmp_path: Pa
     assert compiled() == ["layout.html"]
 
 
+FROZEN_WHILE_WRITING = """
+import gc, os, sys
+from sphinx.application import Sphinx
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[3], sys.argv[2], "html", status=None)
+seen = []
+app.connect("html-page-context", lambda *args: seen.append(gc.get_freeze_count()))
+app.build()
+read, write = os.pipe()
+child = os.fork()
+if child == 0:  # a process forked during a build, as Sphinx forks its readers and writers
+    os.write(write, str(gc.get_freeze_count()).encode())
+    os._exit(0)
+os.waitpid(child, 0)
+print(app.statuscode, min(seen), gc.get_freeze_count(), os.read(read, 100).decode())
+"""
+
+
+def test_the_collector_leaves_alone_what_a_build_keeps(tmp_path: Path) -> None:
+    """While the pages are written the environment is out of the collector's reach, and a
+    process forked by the build leaves alone what it inherits; after the build, the
+    collector reaches everything again (newsletter/site/speedups.py)."""
+    src = make_archive(tmp_path / "src", 2)
+    done = run_python(
+        "-c", FROZEN_WHILE_WRITING, str(src), str(tmp_path / "doctrees"), str(tmp_path / "out")
+    )
+    status, while_writing, after, in_child = map(int, done.stdout.split())
+    assert status == 0, done.stderr[-2000:]
+    assert while_writing > 10_000  # the environment, Sphinx and the theme: frozen
+    assert after == 0
+    assert in_child > 10_000
+
+
 def test_a_build_collects_its_garbage_less_often(tmp_path: Path) -> None:
     """The collector's first generation every 10,000 allocations during a build, not every
     700 (newsletter/site/speedups.py)."""

@@ -22,6 +22,17 @@ Costs of every ``sphinx-build`` that do not depend on what changed:
   Measured side by side at 520 issues: a one-issue edit 1.5 s instead of 1.7 to 1.8,
   a clean build (-j 3) 14.5 s instead of 15.2 to 17.3 and 22 s of CPU instead of 25
   to 27, its largest process 162 MB instead of 149.
+- **The collector and the build's processes.** Sphinx forks the processes that read
+  and write with ``-j``, and each inherits every object of the main process (the
+  environment, the issues' revisions): the collector of each walked them all again, a
+  full collection of one writer taking 3.2 s at 5,200 issues, and touching each object
+  copied its memory page. A forked process moves what it inherits out of the
+  collector's reach as it starts (``gc.freeze`` after the fork), and the main process
+  does the same with the environment once it is read (``env-updated``), until the build
+  ends (``build-finished``): what they make afterwards is collected as before. On a
+  clean build of 5,200 issues its processes spent 10 s collecting instead of 28
+  (counted with ``gc.callbacks``); side by side, the build took 111.4 and 116.3 s
+  instead of 114.4 and 120.0 (at 520 issues, 12.9 to 15.3 s either way).
 - **The collection at exit.** When the interpreter exits it runs the cyclic
   garbage collector over everything the build left in memory (the environment
   of every issue, the parsed templates): about a second on a ten-year archive,
@@ -34,6 +45,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 from pathlib import Path
 
 import jinja2
@@ -64,8 +76,31 @@ def _freeze_at_exit() -> None:
     gc.freeze()
 
 
+def freeze_environment(app: Sphinx, env: object) -> list[str]:
+    """``env-updated``: the environment as read, out of the collector's reach while the
+    pages are written."""
+    gc.freeze()
+    return []
+
+
+def unfreeze(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: everything back in the collector's reach."""
+    gc.unfreeze()
+
+
+#: whether this process freezes what a process it forks inherits (registered once: a
+#: hook registered with ``os.register_at_fork`` cannot be taken back)
+_freezes_forks = False
+
+
 def setup(app: Sphinx) -> None:
+    global _freezes_forks
     gc.set_threshold(*GC_THRESHOLD)  # before Sphinx loads the environment
+    if not _freezes_forks:
+        os.register_at_fork(after_in_child=gc.freeze)
+        _freezes_forks = True
     app.connect("builder-inited", keep_compiled_templates)
+    app.connect("env-updated", freeze_environment)
+    app.connect("build-finished", unfreeze)
     atexit.unregister(_freeze_at_exit)  # once per process, however many builds it runs
     atexit.register(_freeze_at_exit)

@@ -25,7 +25,10 @@ a build with nothing changed, each with its time and its peak memory
 (:mod:`benchmarks.measure`); the middle issue's page in bytes and gzipped; and
 what a fresh headless Chromium downloads to search a rare word and a common one
 (:func:`benchmarks.search.load`). For ours also ``python -m newsletter check`` of
-every issue and of the middle issue named alone, each a fresh process.
+every issue and of the middle issue named alone, each a fresh process. The clean
+builds of the two projects are taken in rounds, ours, plain, ours, ours
+(:func:`clean_build_order`), so that the ratio of their times, a target, compares builds
+of the same stretch of the run.
 
 The results are Markdown tables on stdout (medians of the repeats): one per N, the
 growth of each figure from the second largest N to the largest against the linear
@@ -178,44 +181,80 @@ def mb(n: int) -> str:
     return f"{n / 1e6:,.0f} MB"
 
 
-def measure(project: Project, repeat: int, repeat_small: int) -> Measured:
-    """Build ``project`` clean, after edits, unchanged; check it (ours); weigh its page."""
-    measured = Measured()
+def build_step(
+    project: Project,
+    measured: Measured,
+    metric: str,
+    what: str,
+    before: Callable[[], None] | None = None,
+) -> bool:
+    """One build of ``project``, after ``before``, recorded under ``metric``."""
+    if before:
+        before()
+    start_ns = time.time_ns()
+    done = project.build()
+    if not done.ok:
+        report_failure(project, what, done, measured)
+        return False
+    measured.add(metric, done.seconds)
+    measured.add(f"{metric} cpu", done.cpu)
+    measured.add(f"{metric} pages", project.pages_written_since(start_ns))
+    measured.add("peak", done.peak)
+    if metric == "full":
+        measured.add("full maxrss", done.maxrss)
+        measured.add("full treerss", done.treerss)
+    elif metric == "incremental":
+        measured.add("incremental peak", done.peak)
+    log(
+        f"  {project.kind}: {what}: {done.seconds:.2f} s (CPU {done.cpu:.2f} s), "
+        f"peak {mb(done.maxrss)} "
+        f"(one process) / {mb(done.treerss)} (tree)"
+    )
+    return True
 
-    def step(metric: str, what: str, before: Callable[[], None] | None = None) -> bool:
-        if before:
-            before()
-        start_ns = time.time_ns()
-        done = project.build()
-        if not done.ok:
-            report_failure(project, what, done, measured)
-            return False
-        measured.add(metric, done.seconds)
-        measured.add(f"{metric} cpu", done.cpu)
-        measured.add(f"{metric} pages", project.pages_written_since(start_ns))
-        measured.add("peak", done.peak)
-        if metric == "full":
-            measured.add("full maxrss", done.maxrss)
-            measured.add("full treerss", done.treerss)
-        elif metric == "incremental":
-            measured.add("incremental peak", done.peak)
-        log(
-            f"  {project.kind}: {what}: {done.seconds:.2f} s (CPU {done.cpu:.2f} s), "
-            f"peak {mb(done.maxrss)} "
-            f"(one process) / {mb(done.treerss)} (tree)"
-        )
-        return True
 
-    for _ in range(repeat):
-        if not step("full", "clean build", project.clean):
-            return measured
+def clean_build_order(repeats: dict[str, int]) -> list[str]:
+    """The projects' clean builds in rounds: each round builds every project that has
+    builds left (ours, plain, ours, ours for 3 and 1), so that the builds whose ratio
+    is a target are taken in the same stretch of the run, not one project's minutes
+    after the other's on a machine whose speed drifts."""
+    return [
+        kind
+        for round_ in range(max(repeats.values(), default=0))
+        for kind, count in repeats.items()
+        if round_ < count
+    ]
+
+
+def clean_builds(projects: list[Project], repeats: dict[str, int]) -> dict[str, Measured]:
+    """Each project built clean ``repeats[kind]`` times, in :func:`clean_build_order`."""
+    by_kind = {project.kind: project for project in projects}
+    results = {project.kind: Measured() for project in projects}
+    failed: set[str] = set()
+    for kind in clean_build_order({p.kind: repeats[p.kind] for p in projects}):
+        if kind not in failed and not build_step(
+            by_kind[kind], results[kind], "full", "clean build", by_kind[kind].clean
+        ):
+            failed.add(kind)
+    return results
+
+
+def measure(project: Project, measured: Measured, repeat_small: int) -> Measured:
+    """After its clean builds: build ``project`` after edits and unchanged, check it
+    (ours), weigh its page."""
+    if measured.failures:  # its clean build failed: nothing else can be measured
+        return measured
     for round_ in range(repeat_small):
-        if not step(
-            "incremental", "one-issue edit build", lambda r=round_: edit_one_word(project.issue, r)
+        if not build_step(
+            project,
+            measured,
+            "incremental",
+            "one-issue edit build",
+            lambda r=round_: edit_one_word(project.issue, r),
         ):
             break
     for _ in range(repeat_small):
-        if not step("nochange", "no-change build"):
+        if not build_step(project, measured, "nochange", "no-change build"):
             break
     if project.kind == "ours":
         named = project.issue.relative_to(project.src).as_posix()
@@ -289,7 +328,6 @@ def measure_search(
 
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
     log(f"N = {n}")
-    results: dict[str, Measured] = {}
     with tempfile.TemporaryDirectory(prefix=f"ftw-bench-{n}-") as tmp:
         work = Path(tmp)
         issues = generate(work / "ours", n, args.seed, cadence_of(n, args.cadence))
@@ -297,23 +335,24 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Measured]:
         kinds = KINDS if n <= args.plain_up_to else ("ours",)
         if "plain" in kinds:
             make_plain(work / "ours", work / "plain")
-        projects = []
-        for kind in kinds:
-            src = work / kind
-            project = Project(
+        projects = [
+            Project(
                 kind,
-                src,
+                work / kind,
                 out=work / f"{kind}-html",
                 doctrees=work / f"{kind}-doctrees",
-                issue=src / middle.relative_to(work / "ours"),
+                issue=work / kind / middle.relative_to(work / "ours"),
                 jobs=args.jobs if kind == "ours" else None,
             )
-            repeat = args.repeat if kind == "ours" else args.repeat_plain
-            results[kind] = measure(project, repeat, args.repeat_small)
-            if project.page().is_file():
-                projects.append(project)
-        if args.search and projects:
-            measure_search(projects, issues, results)
+            for kind in kinds
+        ]
+        repeats = {"ours": args.repeat, "plain": args.repeat_plain}
+        results = clean_builds(projects, repeats)
+        for project in projects:
+            measure(project, results[project.kind], args.repeat_small)
+        built = [project for project in projects if project.page().is_file()]
+        if args.search and built:
+            measure_search(built, issues, results)
     return results
 
 

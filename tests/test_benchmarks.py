@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import generate, measure, search, verdict
-from benchmarks.run import Measured, Project, main, rows
+from benchmarks.run import Measured, Project, clean_build_order, main, rows
 
 from .conftest import ROOT, run_cli
 
@@ -153,6 +153,13 @@ def test_make_bench_options_are_checked() -> None:
 def test_the_clean_build_row_says_how_often_each_project_was_built() -> None:
     assert rows(3, 1, 3)[0][1] == "clean build (ours: median of 3; plain: one build)"
     assert rows(3, 3, 3)[0][1] == "clean build (median of 3)"
+
+
+def test_the_projects_clean_builds_are_taken_in_rounds() -> None:
+    """Plain's one clean build between ours' first and second, not minutes after ours'."""
+    assert clean_build_order({"ours": 3, "plain": 1}) == ["ours", "plain", "ours", "ours"]
+    assert clean_build_order({"ours": 2, "plain": 2}) == ["ours", "plain", "ours", "plain"]
+    assert clean_build_order({"ours": 3}) == ["ours", "ours", "ours"]
 
 
 def test_search_downloads_are_told_apart_by_part() -> None:

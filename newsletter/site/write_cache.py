@@ -22,7 +22,8 @@ since, :attr:`IssuesDomain.generation <newsletter.site.records.IssuesDomain.gene
 and the frame is the same), nothing made from them can differ: the handlers'
 pages are not computed at all, and the files made from the records (the feed,
 the sitemap, ``archive.json``) are not made again. That is most of what our
-extension costs a build that changed nothing (0.15 s of 1.2 at 520 issues).
+extension costs a build that changed nothing: at 520 issues, side by side,
+such a build took 1.05 s instead of 1.15 (medians of eight).
 
 What this build made is also what :mod:`newsletter.site.sweep` keeps
 (:func:`pages_made`).

@@ -37,9 +37,9 @@ def newest_first(env: BuildEnvironment) -> list[IssueRecord]:
 
 def output_file(builder: Any, pagename: str) -> str:
     """The absolute path of ``pagename``'s output file, as the builder names it
-    (``get_outfilename``), asked once per page and build: the sweep and the search index
-    each ask it of every issue, and Sphinx's answer is a path object (30 ms at 520 issues
-    for the three askings)."""
+    (``get_outfilename``), asked once per page and build: the write cache, the sweep and
+    the search index each ask it of every page they know, and Sphinx's answer is a path
+    object made anew each time."""
     known: dict[str, str] = builder.__dict__.setdefault("_newsletter_output_files", {})
     found = known.get(pagename)
     if found is None:

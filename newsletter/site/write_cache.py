@@ -42,7 +42,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from newsletter.site import pages as site_pages
-from newsletter.site.environment import domain_of, newest_first
+from newsletter.site.environment import domain_of, newest_first, output_file
 from newsletter.site.records import IssueRecord
 
 #: what the last successful build made its outputs from, kept by :func:`build_stamp`:
@@ -179,7 +179,7 @@ class WrittenPages:
         return hashlib.sha256(f"{self.frame}\n{inputs}".encode()).hexdigest()
 
     def _output(self, pagename: str) -> Path:
-        return Path(self.app.builder.get_outfilename(pagename))
+        return Path(output_file(self.app.builder, pagename))
 
     def changed(self, handler: str, pages: Iterable[Page]) -> Iterator[Page]:
         # a generator: Sphinx iterates what the ``html-collect-pages`` handlers return

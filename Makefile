@@ -82,8 +82,9 @@ test: guard $(STAMP) $(NODE_STAMP) chromium ## Run every test (lint, checker, si
 test-fast: guard $(STAMP) $(NODE_STAMP) ## The inner loop: every test but the browser, validator and slow ones, a quarter of the random examples (no lint)
 	$(PYTEST) -m "not browser and not slow" -q --hypothesis-profile=quick
 
-# Debian's chromium for the browser tests: pip cannot install it, apt-get does when missing.
-chromium: ## Install Debian's chromium (for the browser tests) when /usr/bin/chromium is missing
+# Debian's Chromium headless shell for the browser tests and Lighthouse (benchmarks/browser.py
+# says why the shell): pip cannot install it, apt-get does when missing.
+chromium: ## Install Debian's Chromium headless shell (for the browser tests) when missing
 	@tools/ensure-chromium
 
 check: guard $(STAMP) ## Check every issue file (or PATHS="..."), frozen ones against the default branch

@@ -3,8 +3,8 @@
     python -m benchmarks.lighthouse [--size 52] [--seed 1] [--work DIR]
 
 Lighthouse is npm's ``lighthouse``, pinned in ``package.json`` (12.2.3: later versions
-want Node 22), run by ``benchmarks/lighthouse.mjs`` in Debian's Chromium
-(``CHROME_PATH``, with the flags of :mod:`benchmarks.browser`). :func:`audit` runs a
+want Node 22), run by ``benchmarks/lighthouse.mjs`` in Debian's Chromium headless shell
+(``CHROME_PATH``: :mod:`benchmarks.browser`'s, with its flags). :func:`audit` runs a
 list of page × preset jobs in :data:`PROCESSES` Node processes at once, each with one
 Chrome that runs its share of the jobs one after the other (Lighthouse audits one page
 at a time in a browser).
@@ -37,8 +37,9 @@ from .browser import CHROMIUM, CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("lighthouse.mjs")
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "package.json"
-#: Lighthouse's Chrome: headless, and the flags every browser of the tests gets
-CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
+#: Lighthouse's Chrome: the flags every browser of the tests gets (the headless shell is
+#: headless by itself; ``--headless`` keeps a whole Chromium put in its place so)
+CHROME_FLAGS = ["--headless", *CHROMIUM_ARGS]
 #: the categories the tests judge (performance is reported by the benchmark only)
 JUDGED = ("accessibility", "best-practices", "seo")
 PRESETS = ("mobile", "desktop")
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep the project and build in DIR")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        parser.error(f"{CHROMIUM} is needed (apt-get install chromium)")
+        parser.error(f"{CHROMIUM} is needed (make chromium installs it)")
     with tempfile.TemporaryDirectory(prefix="ftw-lighthouse-bench-") as tmp:
         work = args.work or Path(tmp)
         src, site = work / "src", work / "html"

@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        parser.error(f"{CHROMIUM} is needed (apt-get install chromium)")
+        parser.error(f"{CHROMIUM} is needed (make chromium installs it)")
 
     with tempfile.TemporaryDirectory(prefix="ftw-search-bench-") as tmp:
         work = args.work or Path(tmp)

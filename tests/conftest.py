@@ -619,7 +619,7 @@ def seed_sentences() -> list[str]:
 
 # -- the browser -------------------------------------------------------------------
 
-# The browser's launch (Debian's Chromium, its flags) is defined once, with the
+# The browser's launch (Debian's Chromium headless shell, its flags) is defined once, with the
 # benchmarks that drive it too; make test installs it when missing (tools/ensure-chromium).
 
 

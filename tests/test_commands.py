@@ -7,7 +7,7 @@ set-up installs (the virtual environment, or a package that pyproject.toml requi
 ``.venv/bin/python -m newsletter ...`` is a valid command line, and nothing is a bare
 ``python``, ``pre-commit``, ... that runs only inside an activated environment. Also:
 .ci/run is the README's two commands, the pre-commit hooks download nothing, and
-tools/ensure-chromium installs chromium only when it is missing.
+tools/ensure-chromium installs Chromium's headless shell only when it is missing.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks import browser
 from newsletter.check import cli
 
 from .conftest import ROOT, outside_make
@@ -338,14 +339,15 @@ def ensure_chromium(env: dict[str, str]) -> tuple[int, str, list[str]]:
 
 
 UPDATE = "apt-get update -qq (DEBIAN_FRONTEND=unset)"
-INSTALL = "apt-get install -y -qq chromium (DEBIAN_FRONTEND=noninteractive)"
+INSTALL = f"apt-get install -y -qq {browser.PACKAGE} (DEBIAN_FRONTEND=noninteractive)"
 
 
 def test_ensure_chromium_as_root(fake_system: dict[str, str]) -> None:
     returncode, said, log = ensure_chromium(fake_system)
     assert (returncode, log) == (0, [UPDATE, INSTALL])
     assert (
-        said == f"{fake_system['CHROMIUM']} is missing: installing Debian's chromium with apt-get\n"
+        said
+        == f"{fake_system['CHROMIUM']} is missing: installing Debian's {browser.PACKAGE} with apt-get\n"
     )
     # present: nothing to do
     Path(fake_system["LOG"]).unlink()
@@ -359,7 +361,7 @@ def test_ensure_chromium_through_sudo(fake_system: dict[str, str]) -> None:
         [
             "sudo apt-get update -qq",
             UPDATE,
-            "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+            f"sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {browser.PACKAGE}",
             INSTALL,
         ],
     )
@@ -370,7 +372,7 @@ def test_ensure_chromium_without_sudo(fake_system: dict[str, str]) -> None:
     returncode, said, log = ensure_chromium({**fake_system, "FAKE_UID": "1000"})
     assert (returncode, log) == (1, [])
     assert said.splitlines()[-1] == (
-        "error: not root and no sudo: run 'apt-get install chromium' as root"
+        f"error: not root and no sudo: run 'apt-get install {browser.PACKAGE}' as root"
     )
 
 
@@ -378,7 +380,7 @@ def test_ensure_chromium_when_apt_get_brings_no_chromium(fake_system: dict[str, 
     returncode, said, log = ensure_chromium({**fake_system, "FAKE_INSTALLS": ""})
     assert (returncode, log) == (1, [UPDATE, INSTALL])
     assert said.splitlines()[-1] == (
-        f"error: apt-get installed chromium, but {fake_system['CHROMIUM']} is still missing"
+        f"error: apt-get installed {browser.PACKAGE}, but {fake_system['CHROMIUM']} is still missing"
     )
 
 

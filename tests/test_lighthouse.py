@@ -3,7 +3,7 @@
 npm's ``lighthouse`` (pinned in package.json; ``make test`` installs it) audits the home
 page, an issue, a year, a topic and the search page in its mobile preset, and the issue in
 its desktop preset too (the frame's sidebar, which phones fold away: every page has the
-same frame), in Debian's Chromium, the site served compressing text with gzip. Every
+same frame), in Debian's Chromium headless shell, the site served compressing text with gzip. Every
 accessibility, best-practices and SEO audit passes; the search page fails only "Page is blocked from
 indexing", on purpose (it is ``noindex``: a results page is no page to find in a search
 engine). A deliberately broken page fails audits of each category, to prove the test can.

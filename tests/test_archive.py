@@ -213,6 +213,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     same_as_clean("new year")
     (src / issue_text(60)[0]).unlink()  # ...taken out again: the year's page goes
     same_as_clean("year removed")
+    toml = src / "publication.toml"  # a topic's name: every list that shows it
+    toml.write_text(toml.read_text("utf-8").replace('"Trade and tariffs"', '"Trade"'), "utf-8")
+    same_as_clean("topic renamed")
 
 
 @pytest.mark.slow
@@ -297,6 +300,15 @@ def test_unchanged_archive_pages_are_not_rewritten(tmp_path: Path) -> None:
     (out / "sitemap.xml").unlink()  # a file gone from the output is made again
     build(src, out)
     assert (out / "sitemap.xml").read_bytes() == sitemap
+    # a word of an issue's text: its page and the feed, which carries its text; no list,
+    # and no other file made from the records
+    path = write_issue(src, 3)
+    path.write_text(path.read_text(encoding="utf-8").replace("word3", "edited"), "utf-8")
+    files_before = made()
+    build(src, out)
+    assert stamps() == before
+    assert {name for name, time in made().items() if time != files_before[name]} == {"feed.xml"}
+    assert "edited" in (out / "feed.xml").read_text(encoding="utf-8")
     write_issue(src, 2, title="Renamed", topics="[energy]")
     build(src, out)
     after = stamps()

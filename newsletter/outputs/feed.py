@@ -3,12 +3,15 @@
 It is made from the issue records when the build finishes. Each entry's content is
 the issue's rendered body, kept when the page is written (``html-page-context``) in
 a small cache next to the doctrees: a page that is not rewritten has not changed, so
-its cached body is current, and no doctree is ever read back to make the feed.
+its cached body is current, and no doctree is ever read back to make the feed. Those
+bodies are what the feed shows besides the records (:func:`shown_bodies`): an edit of
+an issue's text, which changes no record, makes the feed again when the feed shows it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from sphinx.application import Sphinx
 
 from newsletter.schema import dates
 from newsletter.site import pages
-from newsletter.site.environment import domain_of, publication_of
+from newsletter.site.environment import domain_of, newest_first, publication_of
 from newsletter.site.records import IssueRecord
 from newsletter.site.write_cache import file_writer
 
@@ -53,6 +56,16 @@ def keep_body(
     path.write_text(
         absolute_links(context["body"], pages.url(app.builder, pagename)), encoding="utf-8"
     )
+
+
+def shown_bodies(app: Sphinx) -> str:
+    """A digest of the bodies the feed shows (its ``also``: see :func:`file_writer`)."""
+    digest = hashlib.sha256()
+    for record in newest_first(app.env)[:FEED_ENTRIES]:
+        body = _bodies(app) / f"{record.docname}.html"
+        digest.update(f"{record.docname}\0".encode())
+        digest.update(body.read_bytes() if body.is_file() else b"\0missing")
+    return digest.hexdigest()
 
 
 def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
@@ -104,4 +117,4 @@ def atom_feed(app: Sphinx, newest_first: list[IssueRecord]) -> bytes:
 
 def setup(app: Sphinx) -> None:
     app.connect("html-page-context", keep_body)
-    app.connect("build-finished", file_writer(pages.FEED, atom_feed))
+    app.connect("build-finished", file_writer(pages.FEED, atom_feed, also=shown_bodies))

@@ -254,9 +254,14 @@ class _Zygote:
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
-        self.cuts = tempfile.mkdtemp(prefix="ftw-cuts-")
+        #: the folder of cut stylesheets and compiled templates: the controller's, which
+        #: every test process of a run shares (see pytest_configure), or one of its own
+        self.cuts: str | None = None
+        self.own_cuts = False
 
     def _start(self) -> subprocess.Popen:
+        if self.cuts is None:
+            self.cuts, self.own_cuts = tempfile.mkdtemp(prefix="ftw-cuts-"), True
         process = subprocess.Popen(
             [sys.executable, "-c", _ZYGOTE, json.dumps(PRELOAD), self.cuts],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
@@ -292,7 +297,8 @@ class _Zygote:
             assert self.process.stdin is not None
             self.process.stdin.close()  # the prepared interpreter ends at the end of its input
             self.process.wait()
-        shutil.rmtree(self.cuts, ignore_errors=True)
+        if self.own_cuts:
+            shutil.rmtree(self.cuts, ignore_errors=True)
 
 
 _zygote = _Zygote()
@@ -708,25 +714,37 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # structured; pytest-xdist issue 1386), and the groups would be lost without a word. The
 # workers write them to a folder of the controller instead, and its scheduler reads them.
 _GROUPS = pytest.StashKey[Path]()
+# The test processes of a run share one folder of cut stylesheets and compiled templates
+# (see _ZYGOTE: both are written whole, under the digest of what they are made from):
+# each stylesheet is cut once a run, not once in each process (two thirds of a second of
+# CPU each time).
+_CUTS = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    distributed = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
-    if distributed and config.getoption("dist", "no") == "loadgroup":
-        config.stash[_GROUPS] = Path(tempfile.mkdtemp(prefix="ftw-groups-"))
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        _zygote.cuts = workerinput.get("ftw_cuts")
+        return
+    if config.getoption("numprocesses", None):
+        config.stash[_CUTS] = Path(tempfile.mkdtemp(prefix="ftw-cuts-"))
+        if config.getoption("dist", "no") == "loadgroup":
+            config.stash[_GROUPS] = Path(tempfile.mkdtemp(prefix="ftw-groups-"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = config.stash.get(_GROUPS, None)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+    for key in (_GROUPS, _CUTS):
+        folder = config.stash.get(key, None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # type: ignore[no-untyped-def]
-    folder = node.config.stash.get(_GROUPS, None)
-    if folder is not None:
-        node.workerinput["ftw_groups"] = str(folder)
+    for key, name in ((_GROUPS, "ftw_groups"), (_CUTS, "ftw_cuts")):
+        folder = node.config.stash.get(key, None)
+        if folder is not None:
+            node.workerinput[name] = str(folder)
 
 
 @pytest.hookimpl(optionalhook=True)

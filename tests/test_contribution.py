@@ -161,9 +161,13 @@ def test_issues_added_and_corrected_as_contributors_do_pass_every_gate(repo: Pat
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no problems" in result.stderr
 
+    # its temporary files in the copy's folder: a pytest of its own numbered folder in
+    # the user's temporary root also deleted the oldest of that root's folders when it ended
+    # (an earlier run's, thousands of files), in the middle of this run
     gate = python(
-        repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_content_gate.py"
-    )
+        repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={repo.parent / 'tmp'}",
+        "tests/test_content_gate.py",
+    )  # fmt: skip
     assert gate.returncode == 0, gate.stdout[-4000:] + gate.stderr[-2000:]
     # one checker test per issue, one everywhere-test per published issue, one sanity test
     assert f"{2 * (ADDED + 1) + 1} passed" in gate.stdout, gate.stdout[-2000:]

@@ -179,6 +179,54 @@ def memoized(cut, folder):
 
 theme_css = sys.modules["newsletter.theme_css"]
 theme_css.cut = memoized(theme_css.cut, sys.argv[2])
+
+
+def words_by_content(words, packages):
+    # theme_css.words of a file is a function of its bytes: the words of the themes'
+    # templates and scripts and of the HTML writers, which a clean build reads again
+    # (its scripts from its own copies), are found once here, before any fork; a
+    # project's own templates each time (40 ms of CPU in every clean build otherwise)
+    known = {}
+
+    def add(data):
+        key = hashlib.blake2b(data).digest()
+        if key not in known:
+            known[key] = frozenset(words_of(data))
+        return known[key]
+
+    def words_of(data):
+        return words([Wrapped(data)])
+
+    class Wrapped:
+        def __init__(self, data):
+            self.data = data
+
+        def read_text(self, encoding, errors):
+            return self.data.decode(encoding, errors)
+
+    for path in theme_css.writer_sources():
+        add(path.read_bytes())
+    for package, within in packages:
+        root = os.path.join(os.path.dirname(importlib.import_module(package).__file__), within)
+        for folder, _, names in os.walk(root):
+            for name in names:
+                if name.endswith((".html", ".js")):
+                    with open(os.path.join(folder, name), "rb") as file:
+                        add(file.read())
+
+    def words_once(paths):
+        found = set()
+        for path in paths:
+            key = hashlib.blake2b(data := path.read_bytes()).digest()
+            found.update(known[key] if key in known else words_of(data))
+        return found
+
+    return words_once
+
+
+theme_css.words = words_by_content(
+    theme_css.words, (("sphinx", "themes"), ("pydata_sphinx_theme", ""), ("sphinx_book_theme", ""))
+)
 speedups = sys.modules["newsletter.site.speedups"]
 templates = os.path.join(sys.argv[2], "templates")
 os.makedirs(templates, exist_ok=True)

@@ -230,9 +230,18 @@ theme_css.words = words_by_content(
 speedups = sys.modules["newsletter.site.speedups"]
 templates = os.path.join(sys.argv[2], "templates")
 os.makedirs(templates, exist_ok=True)
-speedups.FileSystemBytecodeCache = lambda folder: sys.modules["jinja2"].FileSystemBytecodeCache(
-    templates
-)
+jinja2 = sys.modules["jinja2"]
+
+
+class CompiledOnce(jinja2.FileSystemBytecodeCache):
+    # each test's project is a copy in a folder of its own: a template is found by its name
+    # and its source, wherever it was read from (Jinja's own key is its path: the project's
+    # templates were compiled again in every build)
+    def get_bucket(self, environment, name, filename, source):
+        return super().get_bucket(environment, name, self.get_source_checksum(source), source)
+
+
+speedups.FileSystemBytecodeCache = lambda folder: CompiledOnce(templates)
 sys.stdout.write("ready\n")
 sys.stdout.flush()
 

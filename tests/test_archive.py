@@ -490,6 +490,7 @@ print(done, *sorted({name for name in compiled if name}))
 """
 
 
+@pytest.mark.slow
 def test_a_build_compiles_only_templates_it_has_not_compiled_before(tmp_path: Path) -> None:
     """Compiled templates are kept in the doctree folder (newsletter/site/speedups.py):
     the next build, reading every issue again, compiles none; a changed template is

@@ -580,6 +580,7 @@ def test_a_draft_is_built_when_named(tmp_path: Path) -> None:
     assert "no issue is dated 2026-03-01" in missing.stderr
 
 
+@pytest.mark.slow
 def test_the_same_issues_give_the_same_bytes_and_nothing_is_left_over(tmp_path: Path) -> None:
     src = project(tmp_path)
     write_second(src, status="published")

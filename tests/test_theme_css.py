@@ -303,6 +303,7 @@ def test_the_cut_stylesheet_changes_no_computed_style(
         assert different == [], (path, state)
 
 
+@pytest.mark.slow
 def test_the_cut_is_kept_between_builds_and_made_again_when_a_template_changes(
     tmp_path: Path,
 ) -> None:

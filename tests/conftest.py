@@ -158,7 +158,7 @@ gc.freeze()
 
 def memoized(cut, folder):
     # theme_css.cut is a function of its arguments alone: what it gave for a stylesheet
-    # and a vocabulary is kept in the folder, for the next build of this test process
+    # and a vocabulary is kept in the folder, for the next build of this run
     depth = 0
 
     def cut_once(css, vocabulary):
@@ -198,7 +198,6 @@ def words_by_content(words, packages):
         key = hashlib.blake2b(data).digest()
         if key not in known:
             known[key] = frozenset(words_of(data))
-        return known[key]
 
     def words_of(data):
         return words([Wrapped(data)])

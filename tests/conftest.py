@@ -846,11 +846,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # structured; pytest-xdist issue 1386), and the groups would be lost without a word. The
 # workers write them to a folder of the controller instead, and its scheduler reads them.
 _GROUPS = pytest.StashKey[Path]()
-# The test processes of a run share one folder of cut stylesheets and compiled templates
-# (see _ZYGOTE: both are written whole, under the digest of what they are made from):
-# each stylesheet is cut once a run, not once in each process (two thirds of a second of
-# CPU each time).
-_CUTS = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -860,9 +855,10 @@ def pytest_configure(config: pytest.Config) -> None:
         _zygote.address = workerinput.get("ftw_prepared")
         return
     if config.getoption("numprocesses", None):
-        config.stash[_CUTS] = Path(tempfile.mkdtemp(prefix="ftw-cuts-"))
-        # the prepared interpreter imports while the test processes start and collect
-        _zygote.cuts = str(config.stash[_CUTS])
+        # the prepared interpreter imports while the test processes start and collect; they
+        # share its folder of cut stylesheets and compiled templates (see _ZYGOTE: both are
+        # written whole, under the digest of what they are made from), so that each
+        # stylesheet is cut once a run, not once in each process
         _zygote.start()
         if config.getoption("dist", "no") == "loadgroup":
             config.stash[_GROUPS] = Path(tempfile.mkdtemp(prefix="ftw-groups-"))
@@ -870,20 +866,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _zygote.stop()
-    for key in (_GROUPS, _CUTS):
-        folder = config.stash.get(key, None)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+    folder = config.stash.get(_GROUPS, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # type: ignore[no-untyped-def]
-    for key, name in ((_GROUPS, "ftw_groups"), (_CUTS, "ftw_cuts")):
-        folder = node.config.stash.get(key, None)
-        if folder is not None:
-            node.workerinput[name] = str(folder)
+    folder = node.config.stash.get(_GROUPS, None)
+    if folder is not None:
+        node.workerinput["ftw_groups"] = str(folder)
     if _zygote.address is not None:
         node.workerinput["ftw_prepared"] = _zygote.address
+        node.workerinput["ftw_cuts"] = _zygote.cuts
 
 
 @pytest.hookimpl(optionalhook=True)

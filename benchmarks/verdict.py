@@ -146,17 +146,37 @@ def _number(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:.2f}{suffix}"
 
 
+def plain_time(figures: Mapping[str, float | None], metric: str) -> tuple[float | None, ...]:
+    """Plain Sphinx's time for ``metric`` against which ours is judged, and its CPU time.
+
+    Plain Sphinx builds in one process, so undisturbed its wall-clock time is its CPU
+    time (within 1% in every quiet run of the bench); when the shared machine was busy
+    during its build, its wall-clock time is stretched (664 s for 234 s of CPU once),
+    which would flatter ours. So plain's time is the smaller of the two. Ours is judged
+    by its wall-clock time, load included: it builds in parallel "where Sphinx allows",
+    which the target counts, and a busy machine can only count against it.
+    """
+    wall, cpu = figures.get(metric), figures.get(f"{metric} cpu")
+    known = [t for t in (wall, cpu) if t]
+    return (min(known) if known else None), cpu
+
+
 def target_lines(ours: Figures, plain: Figures) -> list[str]:
     """One line per target: the measured figure, the limit and met / not met."""
     lines = []
     metric, n, share = PLAIN_SHARE
-    for what, key in (("wall-clock", metric), ("CPU time", f"{metric} cpu")):
-        a, b = ours.get(n, {}).get(key), plain.get(n, {}).get(key)
-        measured = a / b if a is not None and b else None
-        shown = "—" if measured is None else f"1/{1 / measured:.1f} ({measured:.3f})"
+    a, b, b_cpu = ours.get(n, {}).get(metric), *plain_time(plain.get(n, {}), metric)
+    measured = a / b if a is not None and b else None
+    shown = "—" if measured is None else f"1/{1 / measured:.1f} ({measured:.3f})"
+    lines.append(
+        f"- clean build, ours/plain at N = {n:,}: {shown}; target ≤ 1/{1 / share:.0f}: "
+        f"{met(measured, share)}"
+    )
+    a_cpu = ours.get(n, {}).get(f"{metric} cpu")
+    if a_cpu is not None and b_cpu:
         lines.append(
-            f"- clean build, ours/plain at N = {n:,}, {what}: {shown}; "
-            f"target ≤ 1/{1 / share:.0f}: {met(measured, share)}"
+            f"  - in CPU time, for information: 1/{b_cpu / a_cpu:.1f} (ours runs in "
+            "parallel, as the target allows; plain Sphinx cannot)"
         )
     for target in TARGETS:
         value = ours.get(target.n, {}).get(target.metric)

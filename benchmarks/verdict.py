@@ -146,7 +146,9 @@ def _number(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:.2f}{suffix}"
 
 
-def plain_time(figures: Mapping[str, float | None], metric: str) -> tuple[float | None, ...]:
+def plain_time(
+    figures: Mapping[str, float | None], metric: str
+) -> tuple[float | None, float | None]:
     """Plain Sphinx's time for ``metric`` against which ours is judged, and its CPU time.
 
     Plain Sphinx builds in one process, so undisturbed its wall-clock time is its CPU

@@ -78,7 +78,6 @@ def test_targets_are_met_or_not_from_the_figures_given() -> None:
     assert stretched[0].startswith("- clean build, ours/plain at N = 520: 1/14.0")
     assert stretched[0].endswith("not met")
     verdicts = [line.rsplit(": ", 1)[1] for line in lines[2:]]
-    verdicts = [line.rsplit(": ", 1)[1] for line in lines[2:]]
     assert verdicts == ["met", "not met", "met", "not measured", "met"]
     assert verdict.target_lines({5200: {"peak": 2e9}}, {})[-1].endswith("not met")
     assert verdict.target_lines(ours, {520: {"full": 100.0}})[0].endswith("not met")

@@ -175,7 +175,7 @@ def target_lines(ours: Figures, plain: Figures) -> list[str]:
         f"{met(measured, share)}"
     )
     a_cpu = ours.get(n, {}).get(f"{metric} cpu")
-    if a_cpu is not None and b_cpu:
+    if a_cpu and b_cpu:
         lines.append(
             f"  - in CPU time, for information: 1/{b_cpu / a_cpu:.1f} (ours runs in "
             "parallel, as the target allows; plain Sphinx cannot)"
